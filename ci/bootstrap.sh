@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# One idempotent bootstrap for developers and CI. Everything is cached by
+# existence (and by the digest of what defines it), so a second run is quick.
+#   ci/bootstrap.sh            everything
+#   ci/bootstrap.sh python     only the venv, collections and ansible-test stand-in
+set -euo pipefail
+# shellcheck source=ci/lib.sh
+. "$(dirname "$0")/lib.sh"
+what=${1:-all}
+mkdir -p "$CACHE"
+
+APT_PACKAGES="podman runc catatonit debootstrap nftables tcpdump shellcheck iptables netavark aardvark-dns conmon containernetworking-plugins rsync git make"
+
+system() {
+  local missing=()
+  for pkg in $APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt: installing ${missing[*]}"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  if ! cmp -s "$ROOT/ci/containers.conf" /etc/containers/containers.conf; then
+    install -D -m 0644 "$ROOT/ci/containers.conf" /etc/containers/containers.conf
+    log "installed /etc/containers/containers.conf"
+  fi
+  "$ROOT/ci/netguard.sh"
+}
+
+python_env() {
+  local want stamp
+  want=$(cat "$ROOT/ci/requirements.txt" "$ROOT/ci/constraints.txt" | sha256sum | cut -c1-16)
+  stamp="$VENV/.sipha-requirements"
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import ansible, molecule, pytest' 2>/dev/null \
+     || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    local py
+    py=$(command -v python3.11 || command -v python3)
+    "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "$py is older than 3.11 (ansible-core 2.19 needs 3.11)"
+    log "venv: creating $VENV with $("$py" --version)"
+    rm -rf "$VENV"
+    "$py" -m venv "$VENV"
+    "$VENV/bin/pip" install -q -r "$ROOT/ci/requirements.txt" -c "$ROOT/ci/constraints.txt" 2>&1 \
+      | grep -v 'is ignored: it is neither' >&2 || true
+    "$VENV/bin/python" -c 'import ansible, molecule, pytest' || die "venv install failed"
+    echo "$want" >"$stamp"
+  fi
+  use_venv
+
+  # Dependency collections: tarballs built from the ansible wheel, installed offline.
+  local wanted
+  wanted=$(grep -v '^#' "$ROOT/ci/collections.txt" | xargs)
+  mkdir -p "$CACHE/wheels" "$CACHE/vendor" "$COLLECTIONS/ansible_collections/sipha"
+  local need_wheel=0 fqcn
+  for fqcn in $wanted; do
+    compgen -G "$CACHE/vendor/${fqcn%%.*}-${fqcn#*.}-*.tar.gz" >/dev/null || need_wheel=1
+  done
+  if [ $need_wheel = 1 ] && ! compgen -G "$CACHE/wheels/ansible-$ANSIBLE_BUNDLE_VERSION-*.whl" >/dev/null; then
+    log "downloading the ansible $ANSIBLE_BUNDLE_VERSION wheel (for its bundled collections)"
+    pip download -q --no-deps -d "$CACHE/wheels" "ansible==$ANSIBLE_BUNDLE_VERSION" 2>&1 | grep -v 'is ignored' >&2 || true
+  fi
+  # shellcheck disable=SC2086
+  python "$ROOT/ci/vendor_collections.py" "$CACHE/wheels" "$CACHE/vendor" $wanted
+  for fqcn in $wanted; do
+    if [ ! -f "$COLLECTIONS/ansible_collections/${fqcn%%.*}/${fqcn#*.}/MANIFEST.json" ]; then
+      log "installing $fqcn offline"
+      ansible-galaxy collection install --offline --no-deps -p "$COLLECTIONS" \
+        "$CACHE"/vendor/"${fqcn%%.*}-${fqcn#*.}"-*.tar.gz >/dev/null
+    fi
+  done
+  # This checkout is the collection sipha.network: link it where Ansible looks.
+  ln -sfn "$ROOT" "$COLLECTIONS/ansible_collections/sipha/network"
+  [ -f "$COLLECTIONS/ansible_collections/sipha/network/galaxy.yml" ] || die "collection link is broken"
+
+  # ansible-test wants to download its pip bootstrap from a host we cannot reach.
+  install -D -m 0644 "$ROOT/ci/get_pip_24_2.py" "$HOME/.ansible/test/cache/get_pip_24_2.py"
+}
+
+case "$what" in
+  all) system; python_env; "$ROOT/ci/build-images.sh" ;;
+  python) python_env ;;
+  system) system ;;
+  images) "$ROOT/ci/build-images.sh" ;;
+  *) die "usage: $0 [all|python|system|images]" ;;
+esac
+log "bootstrap ($what) done"

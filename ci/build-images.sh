@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Build the lab images from Debian packages (no container registry is reachable):
+# debootstrap one bookworm rootfs, import it twice:
+#   $IMAGE_BASE     plain command (molecule runs its own), for routers and simple hosts
+#   $IMAGE_SYSTEMD  CMD /sbin/init, for roles that install systemd units
+# Each image carries a label with the digest of its recipe (this script + package list);
+# an image whose label matches is reused, anything else is rebuilt.
+set -euo pipefail
+# shellcheck source=ci/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES=python3,iproute2,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron
+recipe=$( { cat "$0"; echo "$PACKAGES"; } | sha256sum | cut -c1-16)
+
+label_of() { podman image inspect --format '{{index .Config.Labels "org.sipha.recipe"}}' "$1" 2>/dev/null || true; }
+if [ "$(label_of "$IMAGE_BASE")" = "$recipe" ] && [ "$(label_of "$IMAGE_SYSTEMD")" = "$recipe" ]; then
+  log "images up to date (recipe $recipe)"
+  exit 0
+fi
+
+# The Debian mirror this machine already uses (apt sources), so no host is named here.
+mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
+[ -n "$mirror" ] || mirror=$(awk '$1=="deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+[ -n "$mirror" ] || die "no Debian mirror found in the apt sources"
+
+rootfs=$(mktemp -d "$CACHE/rootfs.XXXXXX")
+tarball="$rootfs.tar"
+trap 'rm -rf "$rootfs" "$tarball"' EXIT
+log "debootstrap bookworm from the apt mirror (recipe $recipe)"
+debootstrap --variant=minbase --include="$PACKAGES" bookworm "$rootfs" "$mirror" >"$CACHE/debootstrap.log" 2>&1 \
+  || { tail -20 "$CACHE/debootstrap.log"; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
+
+# Trim, and make the rootfs fit a container: no apt lists, sshd's run dir made at start,
+# units that make no sense in a container masked.
+rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
+for unit in systemd-networkd-wait-online.service getty@.service console-getty.service systemd-logind.service; do
+  ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
+done
+# Host keys are made per container by the scenarios that need distinct ones.
+tar -C "$rootfs" -cf "$tarball" .
+podman import -q --change "LABEL org.sipha.recipe=$recipe" "$tarball" "$IMAGE_BASE" >/dev/null
+podman import -q --change "LABEL org.sipha.recipe=$recipe" --change 'CMD ["/sbin/init"]' \
+  --change 'STOPSIGNAL SIGRTMIN+3' "$tarball" "$IMAGE_SYSTEMD" >/dev/null
+log "built $IMAGE_BASE and $IMAGE_SYSTEMD"

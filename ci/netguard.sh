@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Keep lab traffic inside the lab: a FORWARD chain on the machine that drops
+# anything entering or leaving the lab ranges unless both ends are in the same
+# lab range. Idempotent (the chain is rebuilt, the jump added once).
+set -euo pipefail
+# shellcheck source=ci/lib.sh
+. "$(dirname "$0")/lib.sh"
+chain=SIPHA-LAB
+iptables -w -N "$chain" 2>/dev/null || iptables -w -F "$chain"
+for range in $LAB_RANGES; do
+  iptables -w -A "$chain" -s "$range" -d "$range" -j RETURN
+done
+for range in $LAB_RANGES; do
+  iptables -w -A "$chain" -s "$range" -j DROP -m comment --comment "sipha: keep lab traffic local"
+  iptables -w -A "$chain" -d "$range" -j DROP -m comment --comment "sipha: keep lab traffic local"
+done
+iptables -w -C FORWARD -j "$chain" 2>/dev/null || iptables -w -I FORWARD 1 -j "$chain"
+log "FORWARD guard in place for: $LAB_RANGES"

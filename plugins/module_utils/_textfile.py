@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Write a text file from a module: check mode, diff, backup, atomic replace.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import typing as t
+
+
+def read_text(path: str) -> t.Optional[str]:
+    """File contents, or None when the file does not exist."""
+    try:
+        with open(path, "r", encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def write_text(module: t.Any, path: str, new_text: str, backup: bool = False) -> t.Dict[str, t.Any]:
+    """Make ``path`` hold ``new_text``; honours check mode and file attributes.
+
+    Returns ``changed``, ``diff`` (before/after) and ``backup_file`` when one
+    was made.  Ownership and mode come from the module's common file args.
+    """
+    old_text = read_text(path)
+    result: t.Dict[str, t.Any] = {
+        "changed": old_text != new_text,
+        "diff": {
+            "before": old_text or "",
+            "after": new_text,
+            "before_header": path if old_text is not None else "%s (absent)" % path,
+            "after_header": path,
+        },
+    }
+    if result["changed"] and not module.check_mode:
+        directory = os.path.dirname(path) or "."
+        if not os.path.isdir(directory):
+            module.fail_json(msg="dest: directory %s does not exist" % directory)
+        if backup and old_text is not None:
+            result["backup_file"] = module.backup_local(path)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sipha-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new_text)
+        module.atomic_move(tmp, path)
+    file_args = module.load_file_common_arguments(module.params, path=path)
+    if os.path.exists(path):
+        result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
+    return result
