@@ -16,11 +16,12 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._textfile import read_text
+from ansible_collections.sipha.network.plugins.module_utils._textfile import read_text, write_text
 from ansible_collections.sipha.network.plugins.module_utils._validate import identifier
 
 ARGUMENT_SPEC: t.Dict[str, t.Any] = {
-    "src": {"type": "path"},
+    "path": {"type": "path"},
+    "content": {"type": "str"},
     "family": {"type": "str", "choices": ["inet", "ip", "ip6", "arp", "bridge", "netdev"], "default": "inet"},
     "name": {"type": "str", "required": True},
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
@@ -82,41 +83,62 @@ class NftTable:
         if rc != 0:
             self.module.fail_json(msg="%s failed: %s" % (what, (err or out).strip()), rc=rc, cmd=cmd)
 
-    def present(self, src: str) -> t.Dict[str, t.Any]:
-        src_text = read_text(src)
+    def check_file(self, path: str) -> None:
+        self.run([self.nft, "--check", "--file", path], "nft --check (the new file was not installed)")
+
+    def present(self, path: str, content: t.Optional[str]) -> t.Dict[str, t.Any]:
+        result: t.Dict[str, t.Any] = {"changed": False}
+        if content is not None:
+            written = write_text(self.module, path, content, validate=self.check_file)
+            result["changed"] = written["changed"]
+            result["file_changed"] = written["changed"]
+            if written["changed"]:
+                result["diff"] = written["diff"]
+            src_text: t.Optional[str] = content
+        else:
+            src_text = read_text(path)
+            if src_text is None and not self.module.check_mode:
+                self.module.fail_json(msg="path: %s does not exist and no content was given" % path)
         live = self.live()
         reason = decide(src_text, live, self.record())
+        result["reason"] = reason or "in sync"
+        result["ruleset"] = live or ""
         if reason is None:
-            return {"changed": False, "reason": "in sync", "ruleset": live}
-        if src_text is None and not self.module.check_mode:
-            self.module.fail_json(msg="src: %s does not exist" % src)
-        after = src_text or ""
+            return result
+        result["changed"] = True
         if not self.module.check_mode:
-            self.run([self.nft, "-f", src], "nft -f %s" % src)
-            after = self.live() or ""
-            self.write_record(src_text or "", after)
-        return {"changed": True, "reason": reason, "ruleset": after if not self.module.check_mode else live or "",
-                "diff": {"before": live or "", "after": after,
-                         "before_header": "running table %s %s" % (self.family, self.name),
-                         "after_header": src if self.module.check_mode else "running table after load"}}
+            self.run([self.nft, "--file", path], "nft --file %s" % path)
+            result["ruleset"] = self.live() or ""
+            self.write_record(src_text or "", result["ruleset"])
+        result.setdefault("diff", {"before": live or "", "after": result["ruleset"] if not self.module.check_mode
+                                   else src_text or "",
+                                   "before_header": "running table %s %s" % (self.family, self.name),
+                                   "after_header": "running table after load"})
+        return result
 
-    def absent(self) -> t.Dict[str, t.Any]:
+    def absent(self, path: t.Optional[str]) -> t.Dict[str, t.Any]:
         live = self.live()
-        if live is None:
-            return {"changed": False, "reason": "in sync", "ruleset": ""}
-        if not self.module.check_mode:
-            self.run([self.nft, "delete", "table", self.family, self.name], "nft delete table")
+        file_exists = bool(path) and os.path.exists(path)
+        result: t.Dict[str, t.Any] = {"changed": live is not None or file_exists, "ruleset": "",
+                                      "reason": "in sync" if live is None else "table present"}
+        if result["changed"] and not self.module.check_mode:
+            if live is not None:
+                self.run([self.nft, "delete", "table", self.family, self.name], "nft delete table")
+            if file_exists:
+                os.remove(path)
             if os.path.exists(self.record_path):
                 os.remove(self.record_path)
-        return {"changed": True, "reason": "table present", "ruleset": "",
-                "diff": {"before": live, "after": ""}}
+        if result["changed"]:
+            result["diff"] = {"before": live or "", "after": ""}
+        return result
 
 
 def run_module() -> None:
     module = AnsibleModule(
         argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
-        required_if=[("state", "present", ("src",))],
+        add_file_common_args=True,
+        required_if=[("state", "present", ("path",))],
     )
     try:
         identifier(module.params["name"], "name")
@@ -124,9 +146,9 @@ def run_module() -> None:
         module.fail_json(msg=str(err), field=err.field)
     table = NftTable(module)
     if module.params["state"] == "present":
-        result = table.present(module.params["src"])
+        result = table.present(module.params["path"], module.params["content"])
     else:
-        result = table.absent()
+        result = table.absent(module.params["path"])
     if not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)

@@ -22,9 +22,12 @@ def read_text(path: str) -> t.Optional[str]:
         return None
 
 
-def write_text(module: t.Any, path: str, new_text: str, backup: bool = False) -> t.Dict[str, t.Any]:
+def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
+               validate: t.Optional[t.Callable[[str], None]] = None) -> t.Dict[str, t.Any]:
     """Make ``path`` hold ``new_text``; honours check mode and file attributes.
 
+    ``validate`` is called with the path of the new file before it replaces
+    the old one (it should fail the module when the file is bad).
     Returns ``changed``, ``diff`` (before/after) and ``backup_file`` when one
     was made.  Ownership and mode come from the module's common file args.
     """
@@ -47,6 +50,12 @@ def write_text(module: t.Any, path: str, new_text: str, backup: bool = False) ->
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sipha-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(new_text)
+        if validate is not None:
+            try:
+                validate(tmp)
+            except BaseException:
+                os.remove(tmp)
+                raise
         module.atomic_move(tmp, path)
     file_args = module.load_file_common_arguments(module.params, path=path)
     if os.path.exists(path):

@@ -11,28 +11,36 @@ module: nft_table
 short_description: Keep one nftables table loaded exactly as a file defines it
 version_added: "0.1.0"
 description:
-  - Loads an nftables file that defines a single table, and keeps the running table in step with it.
+  - Keeps an nftables file that defines a single table, and the running table, in step.
+  - With O(content), writes O(path) first; the new file is checked with C(nft --check) before it
+    replaces the old one, so a bad ruleset never lands.
   - The running table is compared with what the file produced when it was last loaded (a digest of
-    C(nft --stateless list table) kept under O(state_dir)); the file is loaded again when the file
-    changed, when the table is missing, or when someone changed the running table. Counters do not
-    count as a change.
+    C(nft --stateless list table) kept under O(state_dir)); the file is loaded again when it changed,
+    when the table is missing, or when someone changed the running table. Counters do not count as a change.
   - The file should replace its table atomically (declare, delete and re-create the table in one
     file), as the files rendered by this collection do. No other table is touched.
   - Runs C(nft) with argument lists, never through a shell.
 author:
   - sipha.network developers
+extends_documentation_fragment:
+  - ansible.builtin.files
 attributes:
   check_mode:
     support: full
-    description: Reports whether the table would be (re)loaded or deleted, without doing it.
+    description: Reports whether the file would be written and the table (re)loaded or deleted, without doing it.
   diff_mode:
     support: full
-    description: Shows the running table before and after (the file in check mode).
+    description: Shows the file before and after, or the running table when only it differs.
 options:
-  src:
+  path:
     description:
       - The nftables file on the managed host. Required with O(state=present).
+      - With O(state=absent) the file is removed too when given.
     type: path
+  content:
+    description:
+      - The file's desired text. Without it, O(path) must already exist and is only loaded.
+    type: str
   family:
     description: Address family of the table.
     type: str
@@ -43,7 +51,7 @@ options:
     type: str
     required: true
   state:
-    description: V(present) loads the file when needed; V(absent) deletes the table.
+    description: V(present) writes and loads when needed; V(absent) deletes the table.
     type: str
     choices: [present, absent]
     default: present
@@ -56,13 +64,18 @@ requirements:
 """
 
 EXAMPLES = r"""
-- name: Load the QoS marking table when it differs
+- name: Write the QoS marking file and load the table when it differs
   sipha.network.nft_table:
-    src: /etc/sipha/qos.nft
+    path: /etc/sipha/qos.nft
+    content: "{{ lookup('ansible.builtin.file', 'qos.nft') }}"
     name: sipha_qos
+    owner: root
+    group: root
+    mode: "0640"
 
-- name: Remove it
+- name: Remove the table and its file
   sipha.network.nft_table:
+    path: /etc/sipha/qos.nft
     name: sipha_qos
     state: absent
 """
@@ -73,6 +86,11 @@ reason:
   returned: always
   type: str
   sample: running table differs from the last load
+file_changed:
+  description: Whether O(path) was (or would be) rewritten from O(content).
+  returned: when content is given
+  type: bool
+  sample: false
 ruleset:
   description: The running table after the run (C(nft --stateless list table)); empty when absent.
   returned: always
