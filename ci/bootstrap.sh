@@ -65,7 +65,7 @@ python_env() {
     if [ ! -f "$COLLECTIONS/ansible_collections/${fqcn%%.*}/${fqcn#*.}/MANIFEST.json" ]; then
       log "installing $fqcn offline"
       ansible-galaxy collection install --offline --no-deps -p "$COLLECTIONS" \
-        "$CACHE"/vendor/"${fqcn%%.*}-${fqcn#*.}"-*.tar.gz >/dev/null
+        "$CACHE/vendor/${fqcn%%.*}-${fqcn#*.}"-*.tar.gz >/dev/null
     fi
   done
   # This checkout is the collection sipha.network: link it where Ansible looks.

@@ -8,6 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 inside_lab() {  # subnet -> 0 when it lies inside one of LAB_RANGES
+  # shellcheck disable=SC2086  # LAB_RANGES is a list of words
   python3 - "$1" $LAB_RANGES <<'PY'
 import ipaddress, sys
 net = ipaddress.ip_network(sys.argv[1], strict=True)

@@ -6,13 +6,13 @@ VENV=$CACHE/venv
 COLLECTIONS=$CACHE/collections
 export ROOT CACHE VENV COLLECTIONS
 # The ansible wheel we take dependency collections from (Galaxy is unreachable).
-ANSIBLE_BUNDLE_VERSION=12.3.0
+export ANSIBLE_BUNDLE_VERSION=12.3.0
 # Lab images (one debootstrap rootfs, imported twice).
 IMAGE_BASE=localhost/sipha-lab:bookworm
 IMAGE_SYSTEMD=localhost/sipha-lab:bookworm-systemd
 export SIPHA_IMAGE=${SIPHA_IMAGE:-$IMAGE_BASE} SIPHA_IMAGE_SYSTEMD=${SIPHA_IMAGE_SYSTEMD:-$IMAGE_SYSTEMD}
 # The only ranges lab networks may use (RFC 2544 benchmarking, TEST-NET-2).
-LAB_RANGES="198.18.0.0/15 198.51.100.0/24"
+export LAB_RANGES="198.18.0.0/15 198.51.100.0/24"
 
 log() { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build installable tarballs of dependency collections from the ansible wheel.
 
 Galaxy is unreachable on our machines; the `ansible` package on PyPI bundles
@@ -8,7 +7,7 @@ asked for, this extracts it, regenerates galaxy.yml from its MANIFEST.json and
 runs `ansible-galaxy collection build`, giving a proper tarball that
 `ansible-galaxy collection install --offline` accepts.
 
-Usage: vendor_collections.py WHEEL_DIR OUT_DIR ns.name [ns.name ...]
+Usage: python3 vendor_collections.py WHEEL_DIR OUT_DIR ns.name [ns.name ...]
 Existing tarballs in OUT_DIR (ns-name-*.tar.gz) are kept (cache by existence).
 """
 import glob

@@ -79,8 +79,8 @@ class QosPolicy:
         if rtp_ports:
             clash = [p for p in sip_ports if rtp_ports[0] <= p <= rtp_ports[1]]
             if clash:
-                raise DesignError("sip_ports", "port %d lies inside the RTP range %d-%d" % (clash[0], rtp_ports[0],
-                                                                                           rtp_ports[1]), sip_ports)
+                rule = "port %d lies inside the RTP range %d-%d" % (clash[0], rtp_ports[0], rtp_ports[1])
+                raise DesignError("sip_ports", rule, sip_ports)
         if not isinstance(merged["counters"], bool):
             raise DesignError("counters", "must be true or false", merged["counters"])
         return cls(
@@ -133,7 +133,7 @@ class QosPolicy:
             "# Managed by sipha.network (sip_qos): DSCP marking of SIP and RTP. Local edits are overwritten.",
             "# SIP dscp %d (tos %d), RTP dscp %d; selectors: %s" % (
                 self.sip_dscp, self.sip_dscp << 2, self.rtp_dscp,
-                ", ".join(m for m, _ in self._matches())),
+                ", ".join(match for match, dummy in self._matches())),
             "# Declare, delete and re-create in one transaction: an atomic replace of this table only.",
             "table inet %s" % self.table,
             "delete table inet %s" % self.table,

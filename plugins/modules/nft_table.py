@@ -21,7 +21,7 @@ description:
     file), as the files rendered by this collection do. No other table is touched.
   - Runs C(nft) with argument lists, never through a shell.
 author:
-  - sipha.network developers
+  - sipha.network developers (@sipha-network)
 extends_documentation_fragment:
   - ansible.builtin.files
 attributes:

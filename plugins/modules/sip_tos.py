@@ -23,7 +23,7 @@ description:
   - Warns when the value sets IP precedence 6 or 7, which Linux may allow only to a
     process with E(CAP_NET_ADMIN).
 author:
-  - sipha.network developers
+  - sipha.network developers (@sipha-network)
 extends_documentation_fragment:
   - ansible.builtin.files
 attributes:

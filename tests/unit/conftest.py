@@ -9,6 +9,7 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
+
 class ModuleResult(dict):
     @property
     def failed(self) -> bool:

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Capture UDP packets with tcpdump and report the TOS byte of each.
 
-  capture_tos.py start DIR COUNT FILTER   start tcpdump detached; returns when it listens
-  capture_tos.py read DIR TIMEOUT         wait for it to finish; print JSON records
+  python3 capture_tos.py start DIR COUNT FILTER   start tcpdump detached; returns when it listens
+  python3 capture_tos.py read DIR TIMEOUT         wait for it to finish; print JSON records
 
 Records: {"src", "sport", "dst", "dport", "tos"}. tcpdump stops by itself
 after COUNT packets or 30 s, whichever comes first.

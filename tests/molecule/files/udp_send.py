@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Send one SIP OPTIONS datagram from a chosen source address and port.
 
-Usage: udp_send.py SRC SPORT DST DPORT [LABEL]
+Usage: python3 udp_send.py SRC SPORT DST DPORT [LABEL]
 The kernel picks the route (and so the NIC) as for any other packet.
 """
 import socket

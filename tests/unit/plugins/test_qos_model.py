@@ -14,7 +14,7 @@ from ansible_collections.sipha.network.plugins.module_utils import _qos
 VALID = yaml.safe_load((pathlib.Path(__file__).parents[1] / "data" / "tos_valid.yml").read_text())
 
 
-@pytest.mark.parametrize("value,tos", VALID["dscp_to_tos"], ids=lambda v: str(v))
+@pytest.mark.parametrize("value,tos", VALID["dscp_to_tos"], ids=str)
 def test_dscp_to_tos(value, tos):
     assert filters.dscp_to_tos(value) == tos
 

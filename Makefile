@@ -1,0 +1,38 @@
+# sipha.network: one entry point for developers and CI.
+#   make test      everything CI runs (bootstrap, unit, sanity, lint, molecule)
+#   make check     the quick edit loop: unit + sanity + lint (no containers)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build clean-lab
+
+help:
+	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
+
+bootstrap:            ## packages, podman config, venv, collections, lab images
+	ci/bootstrap.sh all
+
+bootstrap-python:
+	ci/bootstrap.sh python
+
+unit: bootstrap-python
+	ci/unit.sh
+
+sanity: bootstrap-python
+	ci/sanity.sh
+
+lint: bootstrap-python
+	ci/lint.sh
+
+molecule: bootstrap
+	ci/molecule.sh
+
+check: unit sanity lint
+
+test: bootstrap unit sanity lint molecule
+
+build: bootstrap-python
+	ci/build-collection.sh
+
+clean-lab:
+	tests/molecule/networks.sh down
