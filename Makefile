@@ -29,7 +29,7 @@ molecule: bootstrap
 
 check: unit sanity lint
 
-test: bootstrap unit sanity lint molecule
+test: bootstrap unit sanity lint build molecule
 
 build: bootstrap-python
 	ci/build-collection.sh
