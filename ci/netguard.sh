@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Keep lab traffic inside the lab: a FORWARD chain on the machine that drops
-# anything entering or leaving the lab ranges unless both ends are in the same
-# lab range. Idempotent (the chain is rebuilt, the jump added once).
+# anything entering or leaving the lab ranges unless both ends are in lab
+# ranges (a lab router may route between them). Idempotent (the chain is
+# rebuilt, the jump added once).
 set -euo pipefail
 # shellcheck source=ci/lib.sh
 . "$(dirname "$0")/lib.sh"
 chain=SIPHA-LAB
 iptables -w -N "$chain" 2>/dev/null || iptables -w -F "$chain"
-for range in $LAB_RANGES; do
-  iptables -w -A "$chain" -s "$range" -d "$range" -j RETURN
+for src in $LAB_RANGES; do
+  for dst in $LAB_RANGES; do
+    iptables -w -A "$chain" -s "$src" -d "$dst" -j RETURN
+  done
 done
 for range in $LAB_RANGES; do
   iptables -w -A "$chain" -s "$range" -j DROP -m comment --comment "sipha: keep lab traffic local"

@@ -23,13 +23,15 @@ def read_text(path: str) -> t.Optional[str]:
 
 
 def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
-               validate: t.Optional[t.Callable[[str], None]] = None) -> t.Dict[str, t.Any]:
+               validate: t.Optional[t.Callable[[str], None]] = None,
+               attributes: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Dict[str, t.Any]:
     """Make ``path`` hold ``new_text``; honours check mode and file attributes.
 
     ``validate`` is called with the path of the new file before it replaces
     the old one (it should fail the module when the file is bad).
     Returns ``changed``, ``diff`` (before/after) and ``backup_file`` when one
-    was made.  Ownership and mode come from the module's common file args.
+    was made.  Ownership and mode come from ``attributes`` (owner, group,
+    mode) when given, else from the module's common file arguments.
     """
     old_text = read_text(path)
     result: t.Dict[str, t.Any] = {
@@ -57,7 +59,8 @@ def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
                 os.remove(tmp)
                 raise
         module.atomic_move(tmp, path)
-    file_args = module.load_file_common_arguments(module.params, path=path)
+    source = module.params if attributes is None else dict(attributes)
+    file_args = module.load_file_common_arguments(source, path=path)
     if os.path.exists(path):
         result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
     return result

@@ -1,6 +1,8 @@
 """Capture UDP packets with tcpdump and report the TOS byte of each.
 
-  python3 capture_tos.py start DIR COUNT FILTER   start tcpdump detached; returns when it listens
+  python3 capture_tos.py start DIR COUNT FILTER [IFACE [DIRECTION]]
+                                          start tcpdump detached (IFACE default any,
+                                          DIRECTION in/out/inout); returns when it listens
   python3 capture_tos.py read DIR TIMEOUT         wait for it to finish; print JSON records
 
 Records: {"src", "sport", "dst", "dport", "tos"}. tcpdump stops by itself
@@ -17,13 +19,14 @@ HEADER = re.compile(r"IP \(tos (0x[0-9a-f]+)")
 ADDRS = re.compile(r"^\s*(\d+\.\d+\.\d+\.\d+)\.(\d+) > (\d+\.\d+\.\d+\.\d+)\.(\d+):")
 
 
-def start(directory, count, bpf):
+def start(directory, count, bpf, iface="any", direction="inout"):
     os.makedirs(directory, exist_ok=True)
     for name in ("cap.pcap", "cap.err", "cap.rc"):
         if os.path.exists(os.path.join(directory, name)):
             os.remove(os.path.join(directory, name))
-    script = 'timeout 30 tcpdump -i any -nn -U -c "$1" -w "$2/cap.pcap" "$3" 2>"$2/cap.err"; echo $? >"$2/cap.rc"'
-    subprocess.Popen(["sh", "-c", script, "sh", count, directory, bpf], start_new_session=True,
+    script = ('timeout 30 tcpdump -i "$4" -Q "$5" -nn -U -c "$1" -w "$2/cap.pcap" "$3" 2>"$2/cap.err";'
+              ' echo $? >"$2/cap.rc"')
+    subprocess.Popen(["sh", "-c", script, "sh", count, directory, bpf, iface, direction], start_new_session=True,
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -60,6 +63,6 @@ def read(directory, timeout):
 
 if __name__ == "__main__":
     if sys.argv[1] == "start":
-        start(sys.argv[2], sys.argv[3], sys.argv[4])
+        start(*sys.argv[2:])
     else:
         read(sys.argv[2], sys.argv[3])

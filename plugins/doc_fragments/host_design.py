@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  design:
+    description:
+      - The SIP host's network design. The same dictionary drives M(sipha.network.dual_nic) and
+        M(sipha.network.sip_routes) (the role C(sipha.network.sip_host_network) builds it).
+      - It is validated before anything is read or changed; a wrong value fails with the field and the rule.
+      - C(sip_nic), C(data_nic) - dictionaries with C(name) and/or C(mac), C(address) (IPv4 with prefix length,
+        e.g. C(198.51.100.11/25)) and optionally C(mtu) (576..9216). The two NICs and their subnets must differ.
+      - C(sip_gateway) - the VoIP network's gateway, inside the SIP subnet.
+      - C(data_gateway) - the data network's gateway, inside the data subnet; the single default route.
+      - C(vip) - the SIP Server's virtual IP, inside the SIP subnet (optional).
+      - C(sip_device_networks) - networks of SIP devices (CIDR), routed via C(sip_gateway) on the SIP NIC; they
+        must not overlap the SIP or data subnets (R8).
+      - C(route_source) - preferred source of those routes, C(host) (the SIP address, default) or C(vip)
+        (only where the VIP is held).
+      - C(policy_table) - C({name, id}) of the source policy routing table, default C({name: sipha_sip, id: 100}).
+      - C(rule_priority) - priority of C(from <SIP address> lookup <table>); the VIP's rule takes the next one.
+        Default 1000.
+      - C(route_metric) - metric of the routes in the main table, default 0.
+    type: dict
+    required: true
+  mode:
+    description:
+      - V(authoritative) removes what this module manages and the design does not list (for example static routes
+        via the VoIP gateway to networks no longer listed, duplicate or stale rules to the policy table; an empty
+        O(design.sip_device_networks) removes them all). V(append) only adds and corrects.
+      - Routes the kernel made for connected subnets are never removed.
+    type: str
+    choices: [authoritative, append]
+    default: authoritative
+"""
