@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Build the lab images from Debian packages (no container registry is reachable):
-# debootstrap one bookworm rootfs, import it twice:
+# debootstrap one bookworm rootfs, import it three times:
 #   $IMAGE_BASE     plain command (molecule runs its own), for routers and simple hosts
-#   $IMAGE_SYSTEMD  CMD /sbin/init, for roles that install systemd units
+#   $IMAGE_SYSTEMD  CMD /sbin/init, for roles that install systemd units; ifupdown's
+#                   networking.service runs, NetworkManager is masked
+#   $IMAGE_NM       CMD /sbin/init with NetworkManager running (the RHEL-style backend)
 # Each image carries a label with the digest of its recipe (this script + package list);
 # an image whose label matches is reused, anything else is rebuilt.
 set -euo pipefail
 # shellcheck source=ci/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-PACKAGES=python3,iproute2,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron
+PACKAGES=python3,iproute2,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron,ifupdown,network-manager,libpam-systemd
 recipe=$( { cat "$0"; echo "$PACKAGES"; } | sha256sum | cut -c1-16)
 
 label_of() { podman image inspect --format '{{index .Config.Labels "org.sipha.recipe"}}' "$1" 2>/dev/null || true; }
-if [ "$(label_of "$IMAGE_BASE")" = "$recipe" ] && [ "$(label_of "$IMAGE_SYSTEMD")" = "$recipe" ]; then
+if [ "$(label_of "$IMAGE_BASE")" = "$recipe" ] && [ "$(label_of "$IMAGE_SYSTEMD")" = "$recipe" ] \
+   && [ "$(label_of "$IMAGE_NM")" = "$recipe" ]; then
   log "images up to date (recipe $recipe)"
   exit 0
 fi
@@ -37,8 +40,30 @@ for unit in systemd-networkd-wait-online.service getty@.service console-getty.se
   ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
 done
 # Host keys are made per container by the scenarios that need distinct ones.
+systemd_image() {  # tag: import the rootfs as it is now, booting systemd
+  tar -C "$rootfs" -cf "$tarball" .
+  podman import -q --change "LABEL org.sipha.recipe=$recipe" --change 'CMD ["/sbin/init"]' \
+    --change 'STOPSIGNAL SIGRTMIN+3' "$tarball" "$1" >/dev/null
+}
+# NetworkManager off except in its own image (it would take the NICs of every scenario).
+ln -sf /dev/null "$rootfs/etc/systemd/system/NetworkManager.service"
+ln -sf /dev/null "$rootfs/etc/systemd/system/NetworkManager-wait-online.service"
 tar -C "$rootfs" -cf "$tarball" .
 podman import -q --change "LABEL org.sipha.recipe=$recipe" "$tarball" "$IMAGE_BASE" >/dev/null
-podman import -q --change "LABEL org.sipha.recipe=$recipe" --change 'CMD ["/sbin/init"]' \
-  --change 'STOPSIGNAL SIGRTMIN+3' "$tarball" "$IMAGE_SYSTEMD" >/dev/null
-log "built $IMAGE_BASE and $IMAGE_SYSTEMD"
+systemd_image "$IMAGE_SYSTEMD"
+# The NetworkManager image: NM on, ifupdown off. podman puts the addresses on the NICs
+# before NM starts; without keep-configuration=no NM adopts them as "external" and never
+# activates the saved profiles after a restart; no-auto-default stops DHCP profiles.
+rm -f "$rootfs/etc/systemd/system/NetworkManager.service" "$rootfs/etc/systemd/system/NetworkManager-wait-online.service"
+ln -sf /dev/null "$rootfs/etc/systemd/system/networking.service"
+cat >"$rootfs/etc/NetworkManager/conf.d/90-sipha-lab.conf" <<'CONF'
+[main]
+no-auto-default=*
+
+[device-sipha-lab]
+match-device=interface-name:eth*
+managed=1
+keep-configuration=no
+CONF
+systemd_image "$IMAGE_NM"
+log "built $IMAGE_BASE, $IMAGE_SYSTEMD and $IMAGE_NM"

@@ -7,10 +7,12 @@ COLLECTIONS=$CACHE/collections
 export ROOT CACHE VENV COLLECTIONS
 # The ansible wheel we take dependency collections from (Galaxy is unreachable).
 export ANSIBLE_BUNDLE_VERSION=12.3.0
-# Lab images (one debootstrap rootfs, imported twice).
+# Lab images (one debootstrap rootfs, imported three times).
 IMAGE_BASE=localhost/sipha-lab:bookworm
 IMAGE_SYSTEMD=localhost/sipha-lab:bookworm-systemd
+IMAGE_NM=localhost/sipha-lab:bookworm-nm
 export SIPHA_IMAGE=${SIPHA_IMAGE:-$IMAGE_BASE} SIPHA_IMAGE_SYSTEMD=${SIPHA_IMAGE_SYSTEMD:-$IMAGE_SYSTEMD}
+export SIPHA_IMAGE_NM=${SIPHA_IMAGE_NM:-$IMAGE_NM}
 # The only ranges lab networks may use (RFC 2544 benchmarking, TEST-NET-2).
 export LAB_RANGES="198.18.0.0/15 198.51.100.0/24"
 

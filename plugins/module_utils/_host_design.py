@@ -245,8 +245,9 @@ class HostDesign:
 
     def table_routes(self, sip: str) -> t.List[Route]:
         return [
-            Route(self.table_id, str(self.sip_nic.network), sip, prefsrc=self.sip_nic.ip, scope="link"),
-            Route(self.table_id, "0.0.0.0/0", sip, gateway=self.sip_gateway),
+            Route(self.table_id, str(self.sip_nic.network), sip, prefsrc=self.sip_nic.ip, scope="link",
+                  metric=self.route_metric),
+            Route(self.table_id, "0.0.0.0/0", sip, gateway=self.sip_gateway, metric=self.route_metric),
         ]
 
     def rules(self) -> t.List[Rule]:

@@ -19,22 +19,29 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 
+import glob
+import os
+
+from ansible_collections.sipha.network.plugins.module_utils import _persist_ifupdown as ifupdown
+from ansible_collections.sipha.network.plugins.module_utils import _persist_nm as nm
 from ansible_collections.sipha.network.plugins.module_utils import _rollback, _sysctl
 from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._host_design import MAIN, HostDesign
 from ansible_collections.sipha.network.plugins.module_utils._host_plan import (
     Plan, plan_addresses, plan_mtu, plan_routes, plan_rules)
 from ansible_collections.sipha.network.plugins.module_utils._host_runtime import Kernel
-from ansible_collections.sipha.network.plugins.module_utils._kernel_state import Route
+from ansible_collections.sipha.network.plugins.module_utils._kernel_state import Route, TableMap
 from ansible_collections.sipha.network.plugins.module_utils._textfile import write_text
 
-#: Configuration files under /etc that system tools read: root-owned, world-readable like their neighbours.
-SYSTEM_FILE = {"owner": "root", "group": "root", "mode": "0644"}
+#: Configuration files we write under /etc: root-owned, readable by root only (the tools that read
+#: them run as root). The rt_tables name file is the exception: unprivileged `ip` reads it.
+SYSTEM_FILE = {"owner": "root", "group": "root", "mode": "0640"}
 
 #: Options every design-driven module shares (documented in the host_design doc fragment).
 DESIGN_SPEC: t.Dict[str, t.Any] = {
     "design": {"type": "dict", "required": True},
     "mode": {"type": "str", "choices": ["authoritative", "append"], "default": "authoritative"},
+    "backend": {"type": "str", "choices": ["auto", "networkmanager", "ifupdown", "none"], "default": "auto"},
 }
 
 
@@ -57,7 +64,27 @@ class HostModule:
         macs = {info["mac"]: name for name, info in self.links.items()}
         self.sip, self.data = self.guard(self.design.nic_names, macs)
         self.warnings: t.List[str] = []
-        self.result: t.Dict[str, t.Any] = {"changed": False, "sip_nic": self.sip, "data_nic": self.data}
+        self.file_diffs: t.List[t.Dict[str, t.Any]] = []
+        self.backend = self.detect_backend()
+        self.result: t.Dict[str, t.Any] = {"changed": False, "sip_nic": self.sip, "data_nic": self.data,
+                                           "backend": self.backend}
+
+    def detect_backend(self) -> str:
+        """The distribution's own tool for persistent network configuration."""
+        wanted = self.params["backend"]
+        if wanted != "auto":
+            return wanted
+        nmcli = self.module.get_bin_path("nmcli")
+        if nmcli:
+            rc, out, dummy = self.module.run_command([nmcli, "-t", "-f", "RUNNING", "general"])
+            if rc == 0 and out.strip() == "running":
+                return "networkmanager"
+        if os.path.isdir(ifupdown.INTERFACES_DIR) and self.module.get_bin_path("ifup"):
+            return "ifupdown"
+        self.module.fail_json(msg="backend: auto found no supported network configuration tool (NetworkManager "
+                                  "running, or ifupdown with %s); set backend to none to change the running "
+                                  "kernel only" % ifupdown.INTERFACES_DIR, field="backend")
+        return "none"
 
     def guard(self, func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
         try:
@@ -75,16 +102,80 @@ class HostModule:
         """Hook: write persistent config; returns diff lines of what changed."""
         return []
 
-    def write_file(self, path: str, text: str) -> t.List[str]:
-        result = write_text(self.module, path, text, attributes=SYSTEM_FILE)
+    # ---- NetworkManager -------------------------------------------------------
+    nm_creates = False
+
+    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
+        """Hook: (interface, properties this module owns) per NetworkManager profile."""
+        return []
+
+    def nmcli(self, args: t.Sequence[str], what: str) -> str:
+        rc, out, err = self.module.run_command([self.module.get_bin_path("nmcli", required=True)] + list(args))
+        if rc != 0:
+            self.module.fail_json(msg="%s failed: nmcli %s: %s" % (what, " ".join(args), (err or out).strip()))
+        return out
+
+    def nm_sync(self, apply: bool) -> t.List[str]:
+        """Bring our NetworkManager profiles to the design; activate or reapply what changed."""
+        lines: t.List[str] = []
+        nmcli = self.module.get_bin_path("nmcli", required=True)
+        for interface, props in self.nm_profiles():
+            name = nm.profile_name(interface)
+            rc, out, dummy = self.module.run_command([nmcli, "-t", "-f", ",".join(sorted(props)), "connection",
+                                                     "show", name])
+            if rc != 0:
+                if not self.nm_creates and apply:
+                    self.module.fail_json(msg="NetworkManager profile %s does not exist: run dual_nic first" % name)
+                lines.append("+ NetworkManager profile %s: %s" % (
+                    name, ", ".join("%s=%s" % kv for kv in sorted(props.items()))))
+                if apply:
+                    self.nmcli(nm.add_args(name, interface, props), "creating the profile")
+                    self.nmcli(["connection", "up", name], "activating the profile")
+                continue
+            current = nm.parse_terse(out)
+            changed = nm.differences(props, current)
+            for key in changed:
+                lines.append("~ NetworkManager %s %s = %s (was %s)" % (name, key, props[key], current.get(key, "")))
+            if changed and apply:
+                self.nmcli(nm.modify_args(name, props, changed), "changing the profile")
+                active = self.nmcli(["-g", "GENERAL.CONNECTION", "device", "show", interface], "reading the device")
+                if active.strip() == name:
+                    self.nmcli(["device", "reapply", interface], "reapplying the profile")
+                else:
+                    self.nmcli(["connection", "up", name], "activating the profile")
+        return lines
+
+    def write_file(self, path: str, text: str, mode: str = "0640") -> t.List[str]:
+        result = write_text(self.module, path, text, attributes=dict(SYSTEM_FILE, mode=mode))
         if not result["changed"]:
             return []
-        return ["~ file %s" % path] + ["    %s" % line for line in text.splitlines()]
+        self.file_diffs.append(result["diff"])
+        return ["~ file %s" % path]
+
+    def remove_files(self, paths: t.Iterable[str]) -> t.List[str]:
+        lines = []
+        for path in sorted(paths):
+            lines.append("- file %s" % path)
+            if not self.module.check_mode:
+                os.remove(path)
+        return lines
 
     def run(self) -> None:
         plan = self.guard(self.plan)
         lines = plan.diff_lines()
-        if plan and not self.module.check_mode:
+        check = self.module.check_mode
+        if self.backend == "networkmanager":
+            nm_lines = self.nm_sync(apply=False)
+            if (plan or nm_lines) and not check:
+                self.before_apply(plan)
+                self.nm_sync(apply=True)
+                # NetworkManager applied the profiles; fix what it leaves behind (routes dropped from
+                # the profile stay in other tables after a reapply).
+                self.links = self.kernel.links()
+                plan = self.guard(self.plan)
+                self.kernel.apply(plan)
+            lines += nm_lines
+        elif plan and not check:
             self.before_apply(plan)
             self.kernel.apply(plan)
         lines += self.persist()
@@ -92,7 +183,7 @@ class HostModule:
         self.result["changes"] = lines
         self.result["commands"] = [["ip"] + c if c[0] != "sysctl" else c for c in plan.commands()]
         if self.module._diff and lines:
-            self.result["diff"] = {"prepared": "\n".join(lines) + "\n"}
+            self.result["diff"] = [{"prepared": "\n".join(lines) + "\n"}] + self.file_diffs
         for warning in self.warnings:
             self.module.warn(warning)
         self.module.exit_json(**self.result)
@@ -166,6 +257,36 @@ class DualNic(HostModule):
         self.after_routes = [r for r in self.main_routes if r.dst != "0.0.0.0/0"] + [wanted]
         return plan
 
+    nm_creates = True
+
+    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
+        design = self.design
+        return [(self.sip, nm.nic_properties(design.sip_nic, self.sip, None, design.route_metric)),
+                (self.data, nm.nic_properties(design.data_nic, self.data, design.data_gateway, design.route_metric))]
+
+    def route_snapshot(self) -> t.List[t.List[str]]:
+        """Commands that put back every route of the two NICs as it is now (any table).
+
+        Removing an address makes the kernel drop the routes through it, which the
+        plan's own undo does not know about; these run after it."""
+        routes, protocols = self.kernel.routes(TableMap())
+        return [[self.kernel.ip, "-4", "route", "replace"] + route.argv(TableMap())
+                for route in routes if route.dev in (self.sip, self.data) and protocols.get(route.key) != "kernel"]
+
+    def arm_checkpoint(self, what: t.Sequence[str]) -> t.Dict[str, t.Any]:
+        """A NetworkManager checkpoint over all devices: NM undoes everything itself after the timeout."""
+        busctl = self.module.get_bin_path("busctl", required=True)
+        timeout = self.params["rollback_timeout"]
+        rc, out, err = self.module.run_command([busctl, "call"] + nm.NM_BUS + [
+            "CheckpointCreate", "aouu", "0", str(timeout), "1"])
+        if rc != 0 or not out.startswith("o "):
+            self.module.fail_json(msg="creating a NetworkManager checkpoint failed: %s" % (err or out).strip())
+        path = out.split()[1].strip('"')
+        confirm = [busctl, "call"] + nm.NM_BUS + ["CheckpointDestroy", "o", path]
+        armed = _rollback.arm_external(confirm, timeout, what, "networkmanager-checkpoint")
+        armed["checkpoint"] = path
+        return armed
+
     def before_apply(self, plan: Plan) -> None:
         controller = self.params["controller"]
         if controller and not self.params["force"]:
@@ -177,14 +298,29 @@ class DualNic(HostModule):
                         "one, reconnect, then remove the old), or set force with a rollback_timeout." % problem,
                     reason=problem, changes=plan.diff_lines())
         if self.params["rollback_timeout"] > 0:
-            armed = _rollback.arm(self.kernel.undo_argv(plan), self.params["rollback_timeout"], plan.diff_lines())
-            self.result["rollback"] = armed
+            if self.backend == "networkmanager":
+                self.result["rollback"] = self.arm_checkpoint(plan.diff_lines())
+            else:
+                self.result["rollback"] = _rollback.arm(self.kernel.undo_argv(plan) + self.route_snapshot(),
+                                                        self.params["rollback_timeout"], plan.diff_lines())
 
     def persist(self) -> t.List[str]:
+        lines: t.List[str] = []
         values = self.sysctl_values()
-        if not values:
-            return []
-        return self.write_file(self.params["sysctl_file"], _sysctl.render_file(values, "dual_nic"))
+        if values:
+            lines += self.write_file(self.params["sysctl_file"], _sysctl.render_file(values, "dual_nic"))
+        if self.backend == "ifupdown":
+            design = self.design
+            wanted = {
+                ifupdown.stanza_path(self.sip): ifupdown.render_stanza(design.sip_nic, self.sip),
+                ifupdown.stanza_path(self.data): ifupdown.render_stanza(design.data_nic, self.data,
+                                                                        design.data_gateway, design.route_metric),
+            }
+            for path, text in sorted(wanted.items()):
+                lines += self.write_file(path, text)
+            stale = set(glob.glob(ifupdown.stanza_path("*"))) - set(wanted)
+            lines += self.remove_files(stale)
+        return lines
 
 
 # ---- sip_routes ---------------------------------------------------------------
@@ -215,10 +351,16 @@ class SipRoutes(HostModule):
                                lambda rule: rule.table == design.table_id, self.authoritative))
         return plan
 
+    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
+        return [(self.sip, nm.route_properties(self.design, self.sip))]
+
     def persist(self) -> t.List[str]:
         text = "# Managed by sipha.network (sip_routes): source policy routing table.\n%d\t%s\n" % (
             self.design.table_id, self.design.table_name)
-        return self.write_file(self.params["rt_tables_file"], text)
+        lines = self.write_file(self.params["rt_tables_file"], text, mode="0644")
+        if self.backend == "ifupdown":
+            lines += self.write_file(ifupdown.HOOK_PATH, ifupdown.render_hook(self.design, self.sip), mode="0750")
+        return lines
 
 
 def run_dual_nic() -> None:

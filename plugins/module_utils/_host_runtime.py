@@ -36,11 +36,13 @@ class Kernel:
         return parse_addresses(self._json(["addr", "show"]))
 
     def routes(self, tables: TableMap) -> t.Tuple[t.List[Route], t.Dict[t.Tuple[int, str, int], str]]:
-        data = self._json(["-4", "route", "show", "table", "all"])
+        # -N: tables (and protocols) as numbers, so a table named only in some
+        # rt_tables file we do not read still parses
+        data = self._json(["-N", "-4", "route", "show", "table", "all"])
         return parse_routes(data, tables), route_protocols(data, tables)
 
     def rules(self, tables: TableMap) -> t.List[Rule]:
-        return parse_rules(self._json(["-4", "rule", "show"]), tables)
+        return parse_rules(self._json(["-N", "-4", "rule", "show"]), tables)
 
     def run_step(self, argv: t.Sequence[str]) -> None:
         if argv and argv[0] == "sysctl":

@@ -46,6 +46,9 @@ class TableMap:
         return str(number)
 
 
+SCOPES = {"253": "link", "254": "host", "link": "link", "host": "host"}   # ip -N prints numbers
+
+
 def _prefix(text: str, default_len: t.Optional[int] = None) -> str:
     if text == "default":
         return "0.0.0.0/0"
@@ -136,7 +139,7 @@ def parse_routes(data: t.Sequence[t.Mapping[str, t.Any]], tables: TableMap) -> t
             gateway=item.get("gateway"),
             prefsrc=item.get("prefsrc"),
             metric=int(item.get("metric", 0)),
-            scope=item.get("scope", "universe") if item.get("scope") in ("link", "host") else "universe",
+            scope=SCOPES.get(str(item.get("scope", "universe")), "universe"),
         ))
     return routes
 
@@ -149,7 +152,8 @@ def route_protocols(data: t.Sequence[t.Mapping[str, t.Any]], tables: TableMap) -
             continue
         key = (tables.number(item.get("table", "main")), _prefix(item.get("dst", "default"), 32),
                int(item.get("metric", 0)))
-        out[key] = item.get("protocol", "boot")
+        protocol = str(item.get("protocol", "boot"))
+        out[key] = "kernel" if protocol == "2" else protocol   # ip -N prints protocol numbers
     return out
 
 

@@ -71,6 +71,20 @@ def arm(undo: t.Sequence[t.Sequence[str]], timeout: int, what: t.Sequence[str]) 
     return {"token": token, "deadline": job["deadline"], "timeout": timeout}
 
 
+def arm_external(confirm_argv: t.Sequence[str], timeout: int, what: t.Sequence[str],
+                 kind: str) -> t.Dict[str, t.Any]:
+    """Record a rollback someone else performs at the deadline (a NetworkManager
+    checkpoint); confirming runs ``confirm_argv`` to cancel it."""
+    os.makedirs(JOB_DIR, mode=0o750, exist_ok=True)
+    token = uuid.uuid4().hex
+    job = {"token": token, "armed_at": time.time(), "deadline": time.time() + timeout, "kind": kind,
+           "confirm": list(confirm_argv), "undo": [], "change": list(what)}
+    with open(job_path(token), "w") as handle:
+        json.dump(job, handle)
+    os.chmod(job_path(token), 0o640)
+    return {"token": token, "deadline": job["deadline"], "timeout": timeout, "kind": kind}
+
+
 def status(token: str) -> t.Dict[str, t.Any]:
     path = job_path(token)
     try:
@@ -83,6 +97,10 @@ def status(token: str) -> t.Dict[str, t.Any]:
                 "results": job["results"], "armed_at": job["armed_at"]}
     if os.path.exists(path + ".confirmed"):
         return {"state": "confirmed", "change": job["change"]}
+    if job.get("confirm") and time.time() > job["deadline"]:
+        # an external rollback (NetworkManager checkpoint) fired at the deadline
+        return {"state": "rolled_back", "rolled_back_at": job["deadline"], "change": job["change"],
+                "results": [], "armed_at": job["armed_at"], "kind": job.get("kind")}
     return {"state": "armed", "deadline": job["deadline"], "change": job["change"]}
 
 
@@ -91,6 +109,13 @@ def confirm(token: str) -> t.Dict[str, t.Any]:
     current = status(token)
     if current["state"] == "armed":
         path = job_path(token)
+        with open(path) as handle:
+            job = json.load(handle)
+        if job.get("confirm"):
+            proc = subprocess.run(job["confirm"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True, check=False)
+            if proc.returncode != 0:
+                return {"state": "confirm_failed", "change": job["change"], "stderr": proc.stderr.strip()}
         with open(path + ".confirmed", "w") as handle:
             handle.write("%f\n" % time.time())
         current = status(token)

@@ -144,3 +144,24 @@ def test_address_with_other_prefix_is_replaced():
 @pytest.mark.parametrize("mtu,changes", [(1500, 0), (9000, 1), (None, 0)])
 def test_mtu(mtu, changes):
     assert len(plan_mtu("eth1", mtu, LINKS).steps) == changes
+
+
+def test_nm_comparison_ignores_attribute_order_and_display_forms():
+    from ansible_collections.sipha.network.plugins.module_utils import _persist_nm as nm
+    wanted = {"ipv4.routes": "198.18.20.0/24 198.51.100.2 src=198.51.100.31, 198.51.100.0/25 table=100 src=198.51.100.31",
+              "ipv4.gateway": "", "802-3-ethernet.mtu": "0"}
+    shown = nm.parse_terse("ipv4.routes:198.18.20.0/24 198.51.100.2 src=198.51.100.31, "
+                           "198.51.100.0/25 src=198.51.100.31 table=100\nipv4.gateway:\n802-3-ethernet.mtu:auto\n")
+    assert nm.differences(wanted, shown) == []
+    assert nm.differences(dict(wanted, **{"802-3-ethernet.mtu": "1400"}), shown) == ["802-3-ethernet.mtu"]
+
+
+def test_numeric_output_of_ip_dash_n():
+    """ip -N prints tables and protocols as numbers; kernel routes are still recognised."""
+    data = [{"dst": "198.51.100.0/25", "dev": "eth1", "protocol": "2", "scope": "253", "prefsrc": "198.51.100.11",
+             "table": "254"},
+            {"dst": "default", "gateway": "198.51.100.1", "dev": "eth1", "table": "100", "protocol": "4"}]
+    routes = parse_routes(data, TableMap())
+    assert [r.table for r in routes] == [254, 100]
+    assert [r.scope for r in routes] == ["link", "universe"]
+    assert route_protocols(data, TableMap())[(254, "198.51.100.0/25", 0)] == "kernel"
