@@ -22,7 +22,8 @@ options:
         must not overlap the SIP or data subnets (R8).
       - C(route_source) - preferred source of those routes, C(host) (the SIP address, default) or C(vip)
         (only where the VIP is held).
-      - C(policy_table) - C({name, id}) of the source policy routing table, default C({name: sipha_sip, id: 100}).
+      - C(policy_table) - the source policy routing table, a dictionary with C(name) and C(id); by default
+        C(sipha_sip), number 100.
       - C(rule_priority) - priority of C(from <SIP address> lookup <table>); the VIP's rule takes the next one.
         Default 1000.
       - C(route_metric) - metric of the routes in the main table, default 0.
@@ -32,9 +33,23 @@ options:
     description:
       - V(authoritative) removes what this module manages and the design does not list (for example static routes
         via the VoIP gateway to networks no longer listed, duplicate or stale rules to the policy table; an empty
-        O(design.sip_device_networks) removes them all). V(append) only adds and corrects.
+        C(sip_device_networks) removes them all). V(append) only adds and corrects.
       - Routes the kernel made for connected subnets are never removed.
     type: str
     choices: [authoritative, append]
     default: authoritative
+  backend:
+    description:
+      - Where the design is persisted so that it survives a reboot; the running kernel is always changed too,
+        and both agree after every run.
+      - V(auto) picks V(networkmanager) when NetworkManager runs, else V(ifupdown) when
+        C(/etc/network/interfaces.d) and C(ifup) exist, and fails otherwise.
+      - V(networkmanager) keeps one profile per NIC, C(sipha-<interface>) (addresses, gateway, MTU, metric; routes and
+        routing rules on the SIP NIC's), reapplied in place without taking the link down.
+      - V(ifupdown) writes C(/etc/network/interfaces.d/60-sipha-<interface>) per NIC and the hook
+        C(/etc/network/if-up.d/sipha-routes) that replays the SIP NIC's routes and rules.
+      - V(none) changes the running kernel only.
+    type: str
+    choices: [auto, networkmanager, ifupdown, none]
+    default: auto
 """

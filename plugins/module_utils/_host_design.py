@@ -295,10 +295,11 @@ def check_pair(designs: t.Mapping[str, HostDesign]) -> None:
                 raise DesignError("%s: %s" % (host, field), "address %s is already used by %s" % (ip, seen[ip]),
                                   show_value=False)
             seen[ip] = "%s %s" % (host, field)
-    first = designs[hosts[0]] if hosts else None
+    if not hosts:
+        return
+    first = designs[hosts[0]]
     for host in hosts[1:]:
         design = designs[host]
-        assert first is not None
         for field, mine, theirs in (
                 ("vip", design.vip, first.vip),
                 ("sip_nic.address", str(design.sip_nic.network), str(first.sip_nic.network)),

@@ -412,7 +412,8 @@ def run_arp_sysctl() -> None:
 
 def run_apply_confirm() -> None:
     module = AnsibleModule(argument_spec={
-        "token": {"type": "str", "required": True},
+        # an identifier of a rollback job, not a credential
+        "token": {"type": "str", "required": True, "no_log": False},
         "state": {"type": "str", "choices": ["confirmed", "query"], "default": "confirmed"},
     }, supports_check_mode=True)
     try:

@@ -22,6 +22,7 @@ attributes:
     description: Only queries.
   diff_mode:
     support: none
+    description: Nothing to show.
 options:
   token:
     description: The C(rollback.token) the apply returned.

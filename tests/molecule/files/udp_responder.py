@@ -13,7 +13,7 @@ import time
 count, timeout = int(sys.argv[1]), float(sys.argv[2])
 sockets = []
 for spec in sys.argv[3:]:
-    host, _, port = spec.partition(":")
+    host, dummy, port = spec.partition(":")
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, int(port or 5060)))
@@ -22,7 +22,7 @@ print("listening", flush=True)
 deadline = time.monotonic() + timeout
 answered = 0
 while answered < count and time.monotonic() < deadline:
-    ready, _, _ = select.select(sockets, [], [], max(0.0, deadline - time.monotonic()))
+    ready = select.select(sockets, [], [], max(0.0, deadline - time.monotonic()))[0]
     for sock in ready:
         data, peer = sock.recvfrom(4096)
         local = sock.getsockname()[0]

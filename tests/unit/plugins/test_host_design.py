@@ -91,8 +91,8 @@ def test_nic_must_exist_on_host(macs, field):
 
 
 def test_nic_by_mac_resolves_and_conflicts():
-    design = HostDesign.from_dict(apply(DATA["valid"], {"sip_nic": {"mac": "52:54:00:00:00:01",
-                                                                     "address": "198.51.100.11/25"}}))
+    by_mac = {"sip_nic": {"mac": "52:54:00:00:00:01", "address": "198.51.100.11/25"}}
+    design = HostDesign.from_dict(apply(DATA["valid"], by_mac))
     assert design.nic_names({"52:54:00:00:00:01": "ens224", "x": "eth0"}) == ("ens224", "eth0")
     with pytest.raises(DesignError) as err:
         design.nic_names({"52:54:00:00:00:09": "ens224", "x": "eth0"})
