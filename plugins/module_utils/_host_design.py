@@ -145,14 +145,7 @@ class HostDesign:
 
     @classmethod
     def from_dict(cls, data: t.Any) -> "HostDesign":
-        if not isinstance(data, dict):
-            raise DesignError("design", "must be a dictionary", data)
-        unknown = sorted(set(data) - set(DEFAULTS))
-        if unknown:
-            raise DesignError(unknown[0], "is not a host design field; known: %s" % ", ".join(sorted(DEFAULTS)),
-                              show_value=False)
-        merged = dict(DEFAULTS)
-        merged.update({k: val for k, val in data.items() if val is not None})
+        merged = v.merge_fields(data, DEFAULTS, "host design", "design")
 
         sip_nic = _nic(merged["sip_nic"], "sip_nic")
         data_nic = _nic(merged["data_nic"], "data_nic")

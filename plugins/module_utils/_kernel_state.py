@@ -71,33 +71,27 @@ class Route(t.NamedTuple):
         """What the kernel treats as the same route: table, prefix, metric."""
         return (self.table, self.dst, self.metric)
 
-    def describe(self, tables: TableMap) -> str:
-        parts = ["default" if self.dst == "0.0.0.0/0" else self.dst]
-        if self.gateway:
-            parts += ["via", self.gateway]
-        parts += ["dev", self.dev]
+    def _middle(self) -> t.List[str]:
+        out = ["via", self.gateway] if self.gateway else []
+        out += ["dev", self.dev]
         if self.scope != "universe":
-            parts += ["scope", self.scope]
+            out += ["scope", self.scope]
         if self.prefsrc:
-            parts += ["src", self.prefsrc]
+            out += ["src", self.prefsrc]
+        return out
+
+    def describe(self, tables: TableMap) -> str:
+        """As ``ip route show`` would print it (defaults left out, table by name)."""
+        parts = ["default" if self.dst == "0.0.0.0/0" else self.dst] + self._middle()
         if self.metric:
             parts += ["metric", str(self.metric)]
         if self.table != RESERVED_TABLES["main"]:
             parts += ["table", tables.name(self.table)]
         return " ".join(parts)
 
-    def argv(self, tables: TableMap) -> t.List[str]:
-        """Arguments after ``ip -4 route add|replace|del``."""
-        out = [self.dst]
-        if self.gateway:
-            out += ["via", self.gateway]
-        out += ["dev", self.dev]
-        if self.scope != "universe":
-            out += ["scope", self.scope]
-        if self.prefsrc:
-            out += ["src", self.prefsrc]
-        out += ["metric", str(self.metric), "table", str(self.table)]
-        return out
+    def argv(self, tables: t.Optional[TableMap] = None) -> t.List[str]:
+        """Arguments after ``ip -4 route add|replace|del``, everything explicit and numeric."""
+        return [self.dst] + self._middle() + ["metric", str(self.metric), "table", str(self.table)]
 
 
 class Rule(t.NamedTuple):

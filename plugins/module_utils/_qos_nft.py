@@ -52,14 +52,7 @@ class QosPolicy:
 
     @classmethod
     def from_dict(cls, data: t.Mapping[str, t.Any]) -> "QosPolicy":
-        if not isinstance(data, dict):
-            raise DesignError("qos policy", "must be a dictionary", data)
-        unknown = sorted(set(data) - set(DEFAULTS))
-        if unknown:
-            raise DesignError(unknown[0], "is not a QoS policy field; known: %s" % ", ".join(sorted(DEFAULTS)),
-                              show_value=False)
-        merged = dict(DEFAULTS)
-        merged.update({k: val for k, val in data.items() if val is not None})
+        merged = v.merge_fields(data, DEFAULTS, "QoS policy", "qos policy")
 
         sip_nic = merged["sip_nic"] or None
         vip = merged["vip"] or None

@@ -77,3 +77,16 @@ def choice_list(value: t.Any, field: str, choices: t.Sequence[str]) -> t.List[st
         if item not in choices:
             raise DesignError("%s[%d]" % (field, index), "must be one of %s" % ", ".join(choices), item)
     return sorted(set(value))
+
+
+def merge_fields(data: t.Any, defaults: t.Mapping[str, t.Any], what: str, field: str) -> t.Dict[str, t.Any]:
+    """``defaults`` overlaid with the non-null values of ``data``; unknown keys are refused."""
+    if not isinstance(data, dict):
+        raise DesignError(field, "must be a dictionary", data)
+    unknown = sorted(set(data) - set(defaults))
+    if unknown:
+        raise DesignError(unknown[0], "is not a %s field; known: %s" % (what, ", ".join(sorted(defaults))),
+                          show_value=False)
+    merged = dict(defaults)
+    merged.update({key: value for key, value in data.items() if value is not None})
+    return merged
