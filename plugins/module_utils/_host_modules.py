@@ -14,13 +14,12 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
+import glob
 import ipaddress
+import os
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-
-import glob
-import os
 
 from ansible_collections.sipha.network.plugins.module_utils import _persist_ifupdown as ifupdown
 from ansible_collections.sipha.network.plugins.module_utils import _persist_nm as nm
@@ -49,7 +48,6 @@ class HostModule:
     """Shared flow; subclasses give ``extra_spec`` and ``plan``."""
 
     extra_spec: t.Dict[str, t.Any] = {}
-    purpose = ""
 
     def __init__(self) -> None:
         spec = dict(DESIGN_SPEC)
@@ -63,7 +61,6 @@ class HostModule:
         self.links = self.kernel.links()
         macs = {info["mac"]: name for name, info in self.links.items()}
         self.sip, self.data = self.guard(self.design.nic_names, macs)
-        self.warnings: t.List[str] = []
         self.file_diffs: t.List[t.Dict[str, t.Any]] = []
         self.backend = self.detect_backend()
         self.result: t.Dict[str, t.Any] = {"changed": False, "sip_nic": self.sip, "data_nic": self.data,
@@ -95,8 +92,8 @@ class HostModule:
     def plan(self) -> Plan:
         raise NotImplementedError
 
-    def before_apply(self, plan: Plan) -> None:
-        """Hook: refuse or arm a rollback before the plan runs."""
+    def before_apply(self, plan: Plan, lines: t.Sequence[str]) -> None:
+        """Hook: refuse or arm a rollback before the change (``lines`` describe all of it) runs."""
 
     def persist(self) -> t.List[str]:
         """Hook: write persistent config; returns diff lines of what changed."""
@@ -167,7 +164,7 @@ class HostModule:
         if self.backend == "networkmanager":
             nm_lines = self.nm_sync(apply=False)
             if (plan or nm_lines) and not check:
-                self.before_apply(plan)
+                self.before_apply(plan, lines + nm_lines)
                 self.nm_sync(apply=True)
                 # NetworkManager applied the profiles; fix what it leaves behind (routes dropped from
                 # the profile stay in other tables after a reapply).
@@ -176,7 +173,7 @@ class HostModule:
                 self.kernel.apply(plan)
             lines += nm_lines
         elif plan and not check:
-            self.before_apply(plan)
+            self.before_apply(plan, lines)
             self.kernel.apply(plan)
         lines += self.persist()
         self.result["changed"] = bool(lines)
@@ -184,8 +181,6 @@ class HostModule:
         self.result["commands"] = [["ip"] + c if c[0] != "sysctl" else c for c in plan.commands()]
         if self.module._diff and lines:
             self.result["diff"] = [{"prepared": "\n".join(lines) + "\n"}] + self.file_diffs
-        for warning in self.warnings:
-            self.module.warn(warning)
         self.module.exit_json(**self.result)
 
 
@@ -218,7 +213,6 @@ def controller_path_problem(client: str, server: str, addresses: t.Mapping[str, 
 
 
 class DualNic(HostModule):
-    purpose = "dual_nic"
     extra_spec = {
         "promote_secondaries": {"type": "bool", "default": True},
         "keep_addresses": {"type": "list", "elements": "str", "default": []},
@@ -287,7 +281,7 @@ class DualNic(HostModule):
         armed["checkpoint"] = path
         return armed
 
-    def before_apply(self, plan: Plan) -> None:
+    def before_apply(self, plan: Plan, lines: t.Sequence[str]) -> None:
         controller = self.params["controller"]
         if controller and not self.params["force"]:
             problem = controller_path_problem(controller["client"], controller["server"], self.after_addresses,
@@ -296,13 +290,13 @@ class DualNic(HostModule):
                 self.module.fail_json(
                     msg="refused: %s. Nothing was changed. Change the management address in two steps (add the new "
                         "one, reconnect, then remove the old), or set force with a rollback_timeout." % problem,
-                    reason=problem, changes=plan.diff_lines())
+                    reason=problem, changes=list(lines))
         if self.params["rollback_timeout"] > 0:
             if self.backend == "networkmanager":
-                self.result["rollback"] = self.arm_checkpoint(plan.diff_lines())
+                self.result["rollback"] = self.arm_checkpoint(lines)
             else:
                 self.result["rollback"] = _rollback.arm(self.kernel.undo_argv(plan) + self.route_snapshot(),
-                                                        self.params["rollback_timeout"], plan.diff_lines())
+                                                        self.params["rollback_timeout"], lines)
 
     def persist(self) -> t.List[str]:
         lines: t.List[str] = []
@@ -326,7 +320,6 @@ class DualNic(HostModule):
 # ---- sip_routes ---------------------------------------------------------------
 
 class SipRoutes(HostModule):
-    purpose = "sip_routes"
     extra_spec = {
         "rt_tables_file": {"type": "path", "default": "/etc/iproute2/rt_tables.d/sipha.conf"},
     }
