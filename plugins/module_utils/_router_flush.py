@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The VIP's ARP-flush procedure on adjacent routers, per vendor, in one place (no I/O).
+
+After a switchover every router that delivers SIP to the VIP must forget the
+VIP's old MAC (R3, R13); only the VIP's entry is flushed, never the table.
+This module renders what is installed on a router (the procedure and the
+forced command of the restricted account) and the command lines a SIP host
+sends; the arp_flush module and the VIP takeover program use the same.
+
+Vendors: ``linux`` now; Cisco IOS (EEM applet) and Junos (op script) follow
+with their own rendering here. Every value that reaches a router is
+validated first: a VIP with a space or ';', or a host name where an address
+belongs, never leaves this file.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.sipha.network.plugins.module_utils import _validate as v
+from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
+
+VENDORS = ("linux",)
+FLUSH_SCRIPT = "/usr/local/sbin/sipha-arp-flush"
+FORCED_COMMAND = "/usr/local/sbin/sipha-arp-flush-ssh"
+_ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
+_KEY = re.compile(r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( [^\s,\"]{1,64})?$")
+
+
+def vip(value: t.Any, field: str = "vip") -> str:
+    address = v.ip_address(value, field)
+    if address.version != 4:
+        raise DesignError(field, "must be an IPv4 address: ARP is IPv4 (IPv6 uses neighbour discovery)", value)
+    return str(address)
+
+
+def account(value: t.Any, field: str = "account") -> str:
+    if not isinstance(value, str) or not _ACCOUNT.match(value):
+        raise DesignError(field, "must be a lower-case account name (letters, digits, '_', '-', max 31)", value)
+    return value
+
+
+def public_key(value: t.Any, field: str) -> str:
+    if not isinstance(value, str) or not _KEY.match(value.strip()):
+        raise DesignError(field, "must be one OpenSSH public key line (type, base64, optional comment) "
+                          "with no options", value)
+    return value.strip()
+
+
+class FlushTarget(t.NamedTuple):
+    """One VIP on one router (optionally on one interface of a Linux router)."""
+
+    vendor: str
+    vip: str
+    interface: t.Optional[str] = None
+
+    @classmethod
+    def build(cls, vendor: t.Any, vip_value: t.Any, interface: t.Any = None, prefix: str = "") -> "FlushTarget":
+        if vendor not in VENDORS:
+            raise DesignError(prefix + "vendor", "must be one of %s" % ", ".join(VENDORS), vendor)
+        ifname = v.interface_name(interface, prefix + "interface") if interface else None
+        return cls(vendor, vip(vip_value, prefix + "vip"), ifname)
+
+    def flush_request(self) -> str:
+        """What a SIP host sends over the restricted account to flush the entry."""
+        return "flush %s" % self.vip
+
+    def show_request(self) -> str:
+        """What a SIP host sends to read the entry back."""
+        return "show %s" % self.vip
+
+    def router_flush_argv(self) -> t.List[str]:
+        """The router's own flush of exactly this entry."""
+        argv = ["ip", "-4", "neigh", "flush", "to", self.vip]
+        return argv + (["dev", self.interface] if self.interface else [])
+
+    def router_show_argv(self) -> t.List[str]:
+        return ["ip", "-4", "neigh", "show", "to", self.vip]
+
+
+def linux_flush_script(targets: t.Sequence[FlushTarget]) -> str:
+    """Root's flush script: flushes a configured VIP's entry, refuses anything else."""
+    lines = [
+        "#!/bin/sh",
+        "# Managed by sipha.network (router_arp_flush). Flushes the ARP entry of one configured VIP, nothing else.",
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+        'case "${1:-}" in',
+    ]
+    for target in sorted(targets):
+        lines.append('  %s) exec %s ;;' % (target.vip, " ".join(target.router_flush_argv())))
+    lines += ['  *) echo "sipha-arp-flush: refused: not a configured VIP" >&2; exit 2 ;;', "esac"]
+    return "\n".join(lines) + "\n"
+
+
+def linux_forced_command(targets: t.Sequence[FlushTarget]) -> str:
+    """The restricted account's forced command: exactly 'flush <VIP>' or 'show <VIP>'."""
+    lines = [
+        "#!/bin/sh",
+        "# Managed by sipha.network (router_arp_flush). The only thing the flush account can run.",
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+        'case "${SSH_ORIGINAL_COMMAND:-}" in',
+    ]
+    for target in sorted(targets):
+        lines.append('  "%s") exec sudo -n %s %s ;;' % (target.flush_request(), FLUSH_SCRIPT, target.vip))
+        lines.append('  "%s") exec %s ;;' % (target.show_request(), " ".join(target.router_show_argv())))
+    lines += ['  *) echo "sipha-arp-flush: refused" >&2; exit 2 ;;', "esac"]
+    return "\n".join(lines) + "\n"
+
+
+def linux_sudoers(user: str, targets: t.Sequence[FlushTarget]) -> str:
+    account(user, "account")
+    commands = ", ".join("%s %s" % (FLUSH_SCRIPT, target.vip) for target in sorted(targets))
+    return ("# Managed by sipha.network (router_arp_flush).\n"
+            "Defaults:%s !requiretty\n%s ALL=(root) NOPASSWD: %s\n" % (user, user, commands))
+
+
+def authorized_keys(keys: t.Sequence[str], sources: t.Sequence[str]) -> str:
+    """Each key may only run the forced command, from the SIP hosts' addresses, with no pty or forwarding."""
+    if not keys:
+        raise DesignError("keys", "must list at least one SIP host's flush key", show_value=False)
+    if not sources:
+        raise DesignError("sources", "must list the SIP hosts' addresses (from=)", show_value=False)
+    froms = ",".join(str(v.ip_address(s, "sources[%d]" % i)) for i, s in enumerate(sources))
+    lines = ["# Managed by sipha.network (router_arp_flush)."]
+    for index, key in enumerate(keys):
+        lines.append('restrict,from="%s",command="%s" %s' % (froms, FORCED_COMMAND,
+                                                              public_key(key, "keys[%d]" % index)))
+    return "\n".join(lines) + "\n"
