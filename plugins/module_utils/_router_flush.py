@@ -128,6 +128,6 @@ def authorized_keys(keys: t.Sequence[str], sources: t.Sequence[str]) -> str:
     froms = ",".join(str(v.ip_address(s, "sources[%d]" % i)) for i, s in enumerate(sources))
     lines = ["# Managed by sipha.network (router_arp_flush)."]
     for index, key in enumerate(keys):
-        lines.append('restrict,from="%s",command="%s" %s' % (froms, FORCED_COMMAND,
-                                                              public_key(key, "keys[%d]" % index)))
+        checked = public_key(key, "keys[%d]" % index)
+        lines.append('restrict,from="%s",command="%s" %s' % (froms, FORCED_COMMAND, checked))
     return "\n".join(lines) + "\n"

@@ -58,3 +58,12 @@ def test_unsafe_input_is_rejected(call, field):
     with pytest.raises(DesignError) as err:
         call()
     assert err.value.field == field
+
+
+@pytest.mark.parametrize("vip", ["198.51.100.10; reboot", "198.51.100.10 198.51.100.11", "rtr.example.com"])
+def test_arp_flush_module_rejects_unsafe_vip_before_connecting(run_module, tmp_path, vip):
+    from ansible_collections.sipha.network.plugins.module_utils._arp_flush_module import run_module as arp_flush
+    result = run_module(arp_flush, {"vip": vip, "routers": [{"host": "198.51.100.2"}], "key_file": "/nonexistent",
+                                    "known_hosts": str(tmp_path / "known_hosts")})
+    assert result.failed and result["msg"].startswith("vip: ")
+    assert "routers" not in result

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Body of the sipha.network.arp_flush module: flush the VIP on every router in parallel.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
+from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
+
+try:
+    import paramiko
+    HAS_PARAMIKO = True
+except ImportError:  # pragma: no cover - reported by the module
+    HAS_PARAMIKO = False
+
+ARGUMENT_SPEC: t.Dict[str, t.Any] = {
+    "vip": {"type": "str", "required": True},
+    "routers": {"type": "list", "elements": "dict", "required": True, "options": {
+        "host": {"type": "str", "required": True},
+        "port": {"type": "int", "default": 22},
+        "vendor": {"type": "str", "default": "linux", "choices": list(rf.VENDORS)},
+        "name": {"type": "str"},
+    }},
+    "username": {"type": "str", "default": "sipha-flush"},
+    "key_file": {"type": "path"},
+    "password": {"type": "str", "no_log": True},
+    "known_hosts": {"type": "path", "required": True},
+    "timeout": {"type": "float", "default": 5.0},
+    "verify": {"type": "bool", "default": True},
+    "ignore_router_errors": {"type": "bool", "default": False},
+}
+
+
+def run_request(client: t.Any, request: str, timeout: float) -> t.Tuple[int, str, str]:
+    channel = client.get_transport().open_session(timeout=timeout)
+    channel.settimeout(timeout)
+    channel.exec_command(request)
+    out = channel.makefile("rb").read().decode("utf-8", "replace")
+    err = channel.makefile_stderr("rb").read().decode("utf-8", "replace")
+    return channel.recv_exit_status(), out.strip(), err.strip()
+
+
+def flush_one(router: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], check: bool) -> t.Dict[str, t.Any]:
+    label = router.get("name") or router["host"]
+    result: t.Dict[str, t.Any] = {"router": label, "host": router["host"], "ok": False}
+    start = time.monotonic()
+    try:
+        target = rf.FlushTarget.build(router["vendor"], params["vip"])
+        client = paramiko.SSHClient()
+        client.load_host_keys(params["known_hosts"])
+        client.set_missing_host_key_policy(paramiko.RejectPolicy())   # pinned: never auto-add
+        timeout = params["timeout"]
+        client.connect(router["host"], port=router["port"], username=params["username"],
+                       key_filename=params["key_file"], password=params["password"], timeout=timeout,
+                       banner_timeout=timeout, auth_timeout=timeout, allow_agent=False, look_for_keys=False)
+        try:
+            result["connected_ms"] = round((time.monotonic() - start) * 1000, 1)
+            if check:
+                result.update(ok=True, skipped="check mode: would send %r" % target.flush_request())
+                return result
+            rc, out, err = run_request(client, target.flush_request(), timeout)
+            result["flushed_ms"] = round((time.monotonic() - start) * 1000, 1)
+            result.update(rc=rc, output=out, error=err, ok=rc == 0)
+            if rc == 0 and params["verify"]:
+                rc, out, err = run_request(client, target.show_request(), timeout)
+                result["entry"] = out
+                result["verified"] = rc == 0 and params["vip"] + " " not in out + " " or "FAILED" in out
+        finally:
+            client.close()
+    except DesignError as err:
+        result["error"] = str(err)
+    except paramiko.BadHostKeyException as err:
+        result["error"] = "host key mismatch, refused: %s" % err
+    except paramiko.SSHException as err:
+        result["error"] = "ssh: %s" % (err or err.__class__.__name__)
+    except OSError as err:
+        result["error"] = "connection: %s" % (err.strerror or err)
+    except Exception as err:  # pylint: disable=broad-except  # one bad router must not stop the others
+        result["error"] = "%s: %s" % (err.__class__.__name__, err)
+    result["ms"] = round((time.monotonic() - start) * 1000, 1)
+    return result
+
+
+def run_module() -> None:
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                           required_one_of=[("key_file", "password")])
+    if not HAS_PARAMIKO:
+        module.fail_json(msg=missing_required_lib("paramiko"))
+    params = module.params
+    try:
+        rf.vip(params["vip"])
+    except DesignError as err:
+        module.fail_json(msg=str(err), field=err.field)
+    routers = params["routers"]
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(routers))) as pool:
+        results = list(pool.map(lambda r: flush_one(r, params, module.check_mode), routers))
+    total_ms = round((time.monotonic() - started) * 1000, 1)
+    failed = [r for r in results if not r["ok"]]
+    summary = dict(changed=not module.check_mode and any(r["ok"] for r in results) or (
+        module.check_mode and bool(results)), routers=results, total_ms=total_ms,
+        flushed=len(results) - len(failed), failed_routers=[r["router"] for r in failed])
+    if failed and not params["ignore_router_errors"]:
+        module.fail_json(msg="ARP flush of %s failed on %s" % (params["vip"], ", ".join(
+            "%s (%s)" % (r["router"], r.get("error") or r.get("output") or "rc %s" % r.get("rc")) for r in failed)),
+            **summary)
+    module.exit_json(**summary)
