@@ -23,4 +23,12 @@ doc "sip-ip-tos" sipha.network.sip_tos
 doc "nft --check" sipha.network.nft_table
 doc "DSCP times 4" -t filter sipha.network.dscp_to_tos
 doc "New-NetQosPolicy" -t role sipha.network.sip_qos
+doc "single default route" sipha.network.dual_nic
+doc "source policy routing" sipha.network.sip_routes
+doc "slash form" sipha.network.arp_sysctl
+doc "rolled back" sipha.network.apply_confirm
+doc "RejectPolicy\|pinned" sipha.network.arp_flush
+doc "cut off" -t role sipha.network.sip_host_network
+doc "forced command" -t role sipha.network.router_arp_flush
+doc "overlap" -t filter sipha.network.host_design_check
 log "built and installed offline: $tarball"

@@ -83,33 +83,31 @@ class FlushTarget(t.NamedTuple):
         return ["ip", "-4", "neigh", "show", "to", self.vip]
 
 
+def _case_script(purpose: str, word: str, cases: t.Sequence[t.Tuple[str, str]], refusal: str) -> str:
+    """A /bin/sh script that runs the one action whose pattern matches ``word`` exactly, else refuses.
+
+    Patterns and actions are built only from validated values (addresses, interface names, fixed paths)."""
+    lines = ["#!/bin/sh", "# Managed by sipha.network (router_arp_flush). %s" % purpose,
+             "PATH=/usr/sbin:/usr/bin:/sbin:/bin", 'case "%s" in' % word]
+    lines += ["  %s) exec %s ;;" % case for case in cases]
+    lines += ['  *) echo "sipha-arp-flush: %s" >&2; exit 2 ;;' % refusal, "esac"]
+    return "\n".join(lines) + "\n"
+
+
 def linux_flush_script(targets: t.Sequence[FlushTarget]) -> str:
     """Root's flush script: flushes a configured VIP's entry, refuses anything else."""
-    lines = [
-        "#!/bin/sh",
-        "# Managed by sipha.network (router_arp_flush). Flushes the ARP entry of one configured VIP, nothing else.",
-        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-        'case "${1:-}" in',
-    ]
-    for target in sorted(targets):
-        lines.append('  %s) exec %s ;;' % (target.vip, " ".join(target.router_flush_argv())))
-    lines += ['  *) echo "sipha-arp-flush: refused: not a configured VIP" >&2; exit 2 ;;', "esac"]
-    return "\n".join(lines) + "\n"
+    cases = [(target.vip, " ".join(target.router_flush_argv())) for target in sorted(targets)]
+    return _case_script("Flushes the ARP entry of one configured VIP, nothing else.", "${1:-}", cases,
+                        "refused: not a configured VIP")
 
 
 def linux_forced_command(targets: t.Sequence[FlushTarget]) -> str:
     """The restricted account's forced command: exactly 'flush <VIP>' or 'show <VIP>'."""
-    lines = [
-        "#!/bin/sh",
-        "# Managed by sipha.network (router_arp_flush). The only thing the flush account can run.",
-        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-        'case "${SSH_ORIGINAL_COMMAND:-}" in',
-    ]
+    cases: t.List[t.Tuple[str, str]] = []
     for target in sorted(targets):
-        lines.append('  "%s") exec sudo -n %s %s ;;' % (target.flush_request(), FLUSH_SCRIPT, target.vip))
-        lines.append('  "%s") exec %s ;;' % (target.show_request(), " ".join(target.router_show_argv())))
-    lines += ['  *) echo "sipha-arp-flush: refused" >&2; exit 2 ;;', "esac"]
-    return "\n".join(lines) + "\n"
+        cases.append(('"%s"' % target.flush_request(), "sudo -n %s %s" % (FLUSH_SCRIPT, target.vip)))
+        cases.append(('"%s"' % target.show_request(), " ".join(target.router_show_argv())))
+    return _case_script("The only thing the flush account can run.", "${SSH_ORIGINAL_COMMAND:-}", cases, "refused")
 
 
 def linux_sudoers(user: str, targets: t.Sequence[FlushTarget]) -> str:

@@ -103,3 +103,14 @@ def test_sysctl_shadowed_by_all_and_plan():
     assert plan.undo_commands() == [["sysctl", "/proc/sys/net/ipv4/conf/eth1/promote_secondaries", "0"]]
     with pytest.raises(DesignError):
         _sysctl.plan(values, lambda path: None)
+
+
+def test_ifupdown_hook_passes_shellcheck(tmp_path):
+    import shutil
+    import subprocess
+    if not shutil.which("shellcheck"):
+        pytest.skip("shellcheck is not installed")
+    path = tmp_path / "hook"
+    path.write_text(ifupdown.render_hook(DESIGN, "eth1"))
+    proc = subprocess.run(["shellcheck", "-s", "sh", str(path)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout

@@ -67,3 +67,15 @@ def test_arp_flush_module_rejects_unsafe_vip_before_connecting(run_module, tmp_p
                                     "known_hosts": str(tmp_path / "known_hosts")})
     assert result.failed and result["msg"].startswith("vip: ")
     assert "routers" not in result
+
+
+@pytest.mark.parametrize("render", [rf.linux_flush_script, rf.linux_forced_command])
+def test_rendered_scripts_pass_shellcheck(render, tmp_path):
+    import shutil
+    import subprocess
+    if not shutil.which("shellcheck"):
+        pytest.skip("shellcheck is not installed")
+    path = tmp_path / "script.sh"
+    path.write_text(render(TARGETS))
+    proc = subprocess.run(["shellcheck", "-s", "sh", str(path)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout
