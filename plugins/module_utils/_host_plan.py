@@ -120,8 +120,8 @@ def plan_addresses(desired: t.Sequence[Address], links: t.Mapping[str, t.Mapping
         have = list(links.get(dev, {}).get("addresses", []))
         for address in addresses:
             if address not in have:
-                plan.add("addr+", ["addr", "add", address, "dev", dev], ["addr", "del", address, "dev", dev],
-                         "+ address %s dev %s" % (address, dev))
+                args = Address(dev, address).argv()
+                plan.add("addr+", ["addr", "add"] + args, ["addr", "del"] + args, "+ address %s dev %s" % (address, dev))
         if authoritative:
             wanted_ips = {a.split("/")[0] for a in addresses}
             for address in have:
@@ -129,7 +129,8 @@ def plan_addresses(desired: t.Sequence[Address], links: t.Mapping[str, t.Mapping
                 if address in addresses or ip in keep_ips:
                     continue
                 note = " (prefix length differs)" if ip in wanted_ips else ""
-                plan.add("addr-", ["addr", "del", address, "dev", dev], ["addr", "add", address, "dev", dev],
+                args = Address(dev, address).argv()
+                plan.add("addr-", ["addr", "del"] + args, ["addr", "add"] + args,
                          "- address %s dev %s%s" % (address, dev, note))
     return plan
 

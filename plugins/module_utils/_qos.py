@@ -66,9 +66,6 @@ TOS_FIELDS: t.Dict[str, int] = {
     "lowdelay": 8,
 }
 
-#: Value the vendor documents as "sip-ip-tos not set": the OS default is used.
-TOS_UNSET = 256
-
 #: IP precedence from which Linux may require CAP_NET_ADMIN to set IP_TOS
 #: (6 = internetwork control, 7 = network control).
 CAP_NET_ADMIN_PRECEDENCE = 6
