@@ -66,9 +66,9 @@ def arm(undo: t.Sequence[t.Sequence[str]], timeout: int, what: t.Sequence[str]) 
     with open(path, "w") as handle:
         json.dump(job, handle)
     os.chmod(path, 0o640)
-    subprocess.Popen([sys.executable, "-c", _RESTORER, path], start_new_session=True, close_fds=True,
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return {"token": token, "deadline": job["deadline"], "timeout": timeout}
+    restorer = subprocess.Popen([sys.executable, "-c", _RESTORER, path], start_new_session=True, close_fds=True,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return {"token": token, "deadline": job["deadline"], "timeout": timeout, "pid": restorer.pid}
 
 
 def arm_external(confirm_argv: t.Sequence[str], timeout: int, what: t.Sequence[str],

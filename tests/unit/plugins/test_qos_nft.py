@@ -39,8 +39,9 @@ def test_vip_only_marks_its_family_only():
 
 def test_rtp_class_differs_from_sip():
     out = rules(sip_nic="eth1", sip_dscp="cs3", rtp_dscp="ef")
-    assert [r for r in out if "10000-20000" in r and " ip " in " %s " % r.split("counter")[1]][0].endswith("46")
-    assert all(r.endswith("24") for r in out if "5060" in r)
+    assert 'oifname "eth1" udp sport 10000-20000 counter ip dscp set 46' in out
+    assert 'oifname "eth1" udp dport 10000-20000 counter ip6 dscp set 46' in out
+    assert [r for r in out if "5060" in r] and all(r.endswith("dscp set 24") for r in out if "5060" in r)
 
 
 def test_table_replaces_only_itself_atomically():
