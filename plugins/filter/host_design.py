@@ -7,33 +7,19 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._host_design import HostDesign, check_pair
+from ansible_collections.sipha.network.plugins.module_utils._host_design import HostDesign, validate_pair
+from ansible_collections.sipha.network.plugins.plugin_utils._filter_errors import design_filter
 
 
+@design_filter
 def host_design_check(design: t.Any) -> t.Any:
-    try:
-        HostDesign.from_dict(design)
-    except DesignError as err:
-        raise AnsibleFilterError("sipha.network.host_design_check: %s" % err)
+    HostDesign.from_dict(design)
     return design
 
 
+@design_filter
 def host_pair_check(designs: t.Any) -> bool:
-    if not isinstance(designs, dict) or not designs:
-        raise AnsibleFilterError("sipha.network.host_pair_check: expects a dictionary host -> design")
-    built = {}
-    for host, design in designs.items():
-        try:
-            built[host] = HostDesign.from_dict(design)
-        except DesignError as err:
-            raise AnsibleFilterError("sipha.network.host_pair_check: %s: %s" % (host, err))
-    try:
-        check_pair(built)
-    except DesignError as err:
-        raise AnsibleFilterError("sipha.network.host_pair_check: %s" % err)
+    validate_pair(designs)
     return True
 
 

@@ -20,7 +20,12 @@ class DesignError(ValueError):
         self.field = field
         self.rule = rule
         self.value = value
+        self.show_value = show_value
         message = "%s: %s" % (field, rule)
         if show_value and value is not None:
             message += " (got %r)" % (value,)
         super().__init__(message)
+
+    def within(self, prefix: str) -> "DesignError":
+        """The same error, its field prefixed (e.g. with the host it belongs to)."""
+        return DesignError("%s: %s" % (prefix, self.field), self.rule, self.value, self.show_value)

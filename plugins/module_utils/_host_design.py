@@ -277,6 +277,20 @@ def _device_networks(value: t.Any, sip_nic: Nic, data_nic: Nic) -> t.List[ipaddr
     return networks
 
 
+def validate_pair(designs: t.Any) -> t.Dict[str, HostDesign]:
+    """Build every host's design (errors name the host) and check the pair."""
+    if not isinstance(designs, dict) or not designs:
+        raise DesignError("designs", "must be a dictionary of host name to design", designs)
+    built = {}
+    for host, design in designs.items():
+        try:
+            built[host] = HostDesign.from_dict(design)
+        except DesignError as err:
+            raise err.within(host)
+    check_pair(built)
+    return built
+
+
 def check_pair(designs: t.Mapping[str, HostDesign]) -> None:
     """Rules across the hosts of one HA pair (host name -> design)."""
     seen: t.Dict[str, str] = {}

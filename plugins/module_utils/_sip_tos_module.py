@@ -8,7 +8,6 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
-import ipaddress
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
@@ -17,6 +16,7 @@ from ansible_collections.sipha.network.plugins.module_utils._errors import Desig
 from ansible_collections.sipha.network.plugins.module_utils._options_file import update_options
 from ansible_collections.sipha.network.plugins.module_utils._qos import resolve_sip_tos
 from ansible_collections.sipha.network.plugins.module_utils._textfile import read_text, write_text
+from ansible_collections.sipha.network.plugins.module_utils._validate import ip_address
 
 ARGUMENT_SPEC: t.Dict[str, t.Any] = {
     "dscp": {"type": "raw"},
@@ -36,13 +36,6 @@ OPTION_TOS = "sip-ip-tos"
 OPTION_ADDRESS = "sip-address"
 
 
-def check_vip(value: str) -> str:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        raise DesignError("vip", "must be a single IPv4 or IPv6 address", value)
-
-
 def compute(params: t.Mapping[str, t.Any]) -> t.Tuple[t.Dict[str, t.Any], t.Dict[str, t.Optional[str]], t.List[str]]:
     """Pure part: module params -> (result facts, options to write, warnings)."""
     if params["state"] == "absent":
@@ -57,7 +50,7 @@ def compute(params: t.Mapping[str, t.Any]) -> t.Tuple[t.Dict[str, t.Any], t.Dict
     )
     options: t.Dict[str, t.Optional[str]] = {OPTION_TOS: str(value.tos)}
     if params.get("vip"):
-        options[OPTION_ADDRESS] = check_vip(params["vip"])
+        options[OPTION_ADDRESS] = str(ip_address(params["vip"], "vip"))
     facts = value.as_dict()
     facts.pop("source")
     return facts, options, value.warnings()

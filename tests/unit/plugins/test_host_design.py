@@ -101,3 +101,24 @@ def test_nic_by_mac_resolves_and_conflicts():
     with pytest.raises(DesignError) as err:
         both.nic_names({"52:54:00:00:00:01": "ens224", "x": "eth0", "y": "eth1"})
     assert err.value.field == "sip_nic"
+
+
+def test_validate_pair_names_the_host_of_a_bad_design():
+    from ansible_collections.sipha.network.plugins.module_utils._host_design import validate_pair
+    b = apply(DATA["valid"], {"sip_nic.address": "198.51.100.12/25", "data_nic.address": "192.0.2.22/24"})
+    assert sorted(validate_pair({"sip-a": DATA["valid"], "sip-b": b})) == ["sip-a", "sip-b"]
+    with pytest.raises(DesignError) as err:
+        validate_pair({"sip-a": DATA["valid"], "sip-b": apply(b, {"vip": "192.0.2.10"})})
+    assert err.value.field == "sip-b: vip"
+    assert str(err.value).startswith("sip-b: vip: must be inside the SIP subnet")
+    with pytest.raises(DesignError) as err:
+        validate_pair({})
+    assert err.value.field == "designs"
+
+
+def test_pair_filter_reports_through_the_shared_converter():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.sipha.network.plugins.filter.host_design import host_pair_check
+    with pytest.raises(AnsibleFilterError) as err:
+        host_pair_check({"sip-a": apply(DATA["valid"], {"sip_gateway": "198.51.100.200"})})
+    assert str(err.value).startswith("sipha.network.host_pair_check: sip-a: sip_gateway: ")
