@@ -30,5 +30,7 @@ doc "rolled back" sipha.network.apply_confirm
 doc "RejectPolicy\|pinned" sipha.network.arp_flush
 doc "cut off" -t role sipha.network.sip_host_network
 doc "forced command" -t role sipha.network.router_arp_flush
+doc "EEM applet" -t filter sipha.network.router_flush_files
+doc "event none" -t filter sipha.network.router_flush_ios_audit
 doc "overlap" -t filter sipha.network.host_design_check
 log "built and installed offline: $tarball"

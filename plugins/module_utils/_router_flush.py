@@ -9,10 +9,12 @@ This module renders what is installed on a router (the procedure and the
 forced command of the restricted account) and the command lines a SIP host
 sends; the arp_flush module and the VIP takeover program use the same.
 
-Vendors: ``linux`` now; Cisco IOS (EEM applet) and Junos (op script) follow
-with their own rendering here. Every value that reaches a router is
-validated first: a VIP with a space or ';', or a host name where an address
-belongs, never leaves this file.
+Vendors: ``linux`` (script + forced command, rendered here), ``ios`` (an EEM
+applet per VIP, ``_router_ios.py``) and ``junos`` (an op script,
+``_router_junos.py``). What a SIP host sends to each (the request) and how an
+entry read back is parsed live here, once. Every value that reaches a router
+is validated first: a VIP with a space or ';', or a host name where an
+address belongs, never leaves this file.
 
 Private module: no compatibility promise outside this collection.
 """
@@ -25,10 +27,13 @@ import typing as t
 from ansible_collections.sipha.network.plugins.module_utils import _validate as v
 from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
 
-VENDORS = ("linux",)
+VENDORS = ("linux", "ios", "junos")
 FLUSH_SCRIPT = "/usr/local/sbin/sipha-arp-flush"
 FORCED_COMMAND = "/usr/local/sbin/sipha-arp-flush-ssh"
 _ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
+_VRF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+_MAC = re.compile(r"\b([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}|[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4})\b")
+JUNOS_SCRIPT = "sipha-arp-flush"
 _KEY = re.compile(r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( [^\s,\"]{1,64})?$")
 
 
@@ -52,35 +57,94 @@ def public_key(value: t.Any, field: str) -> str:
     return value.strip()
 
 
+def vrf_name(value: t.Any, field: str = "vrf") -> str:
+    if not isinstance(value, str) or not _VRF.match(value):
+        raise DesignError(field, "must be a VRF / routing-instance name: 1-32 of letters, digits, '_', '.', '-', "
+                          "starting with a letter or digit", value)
+    return value
+
+
+def _colon_mac(text: str) -> str:
+    digits = re.sub(r"[^0-9a-f]", "", text.lower())
+    return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def mac_address(value: t.Any, field: str = "mac") -> str:
+    if not isinstance(value, str) or not _MAC.fullmatch(value.strip()):
+        raise DesignError(field, "must be a MAC address (02:00:5e:00:53:01 or 0200.5e00.5301)", value)
+    return _colon_mac(value.strip())
+
+
+def entry_mac(output: str, address: str) -> t.Optional[str]:
+    """The MAC a router's ARP listing gives for ``address`` (lower case, ':'-separated), or None.
+
+    Works on all three listings: Linux ``ip neigh`` (``lladdr 02:..``), IOS
+    ``show ip arp`` (``0200.0000.0001``, ``Incomplete``) and Junos ``show arp``."""
+    for line in output.splitlines():
+        if address not in line.split():
+            continue
+        found = _MAC.search(line)
+        if found:
+            return _colon_mac(found.group(1))
+    return None
+
+
 class FlushTarget(t.NamedTuple):
-    """One VIP on one router (optionally on one interface of a Linux router)."""
+    """One VIP on one router: on one interface (Linux) or in one VRF / routing instance (all vendors)."""
 
     vendor: str
     vip: str
     interface: t.Optional[str] = None
+    vrf: t.Optional[str] = None
 
     @classmethod
-    def build(cls, vendor: t.Any, vip_value: t.Any, interface: t.Any = None, prefix: str = "") -> "FlushTarget":
+    def build(cls, vendor: t.Any, vip_value: t.Any, interface: t.Any = None, vrf: t.Any = None,
+              prefix: str = "") -> "FlushTarget":
         if vendor not in VENDORS:
             raise DesignError(prefix + "vendor", "must be one of %s" % ", ".join(VENDORS), vendor)
+        if interface and vendor != "linux":
+            raise DesignError(prefix + "interface", "only applies to Linux routers (IOS and Junos use vrf)",
+                              interface)
         ifname = v.interface_name(interface, prefix + "interface") if interface else None
-        return cls(vendor, vip(vip_value, prefix + "vip"), ifname)
+        vrf_value = vrf_name(vrf, prefix + "vrf") if vrf else None
+        return cls(vendor, vip(vip_value, prefix + "vip"), ifname, vrf_value)
 
+    # What a SIP host sends over the restricted account (the same for the module and the takeover program).
     def flush_request(self) -> str:
-        """What a SIP host sends over the restricted account to flush the entry."""
+        if self.vendor == "ios":
+            return "event manager run %s" % self.ios_applet
+        if self.vendor == "junos":
+            return "op %s vip %s" % (JUNOS_SCRIPT, self.vip)
         return "flush %s" % self.vip
 
     def show_request(self) -> str:
-        """What a SIP host sends to read the entry back."""
+        if self.vendor == "ios":
+            return "show ip arp %s%s" % ("vrf %s " % self.vrf if self.vrf else "", self.vip)
+        if self.vendor == "junos":
+            return "show arp no-resolve %shostname %s" % ("vpn %s " % self.vrf if self.vrf else "", self.vip)
         return "show %s" % self.vip
 
+    # What the router itself runs to clear exactly this entry.
+    @property
+    def ios_applet(self) -> str:
+        return "SIPHA-ARP-FLUSH-%s%s" % (self.vip.replace(".", "-"), "-" + self.vrf if self.vrf else "")
+
+    def router_clear_command(self) -> str:
+        """The IOS / Junos CLI command the applet or op script runs."""
+        if self.vendor == "ios":
+            return "clear ip arp %s%s" % ("vrf %s " % self.vrf if self.vrf else "", self.vip)
+        if self.vendor == "junos":
+            return "clear arp hostname %s%s" % (self.vip, " vpn %s" % self.vrf if self.vrf else "")
+        return " ".join(self.router_flush_argv())
+
     def router_flush_argv(self) -> t.List[str]:
-        """The router's own flush of exactly this entry."""
+        """The Linux router's own flush of exactly this entry."""
         argv = ["ip", "-4", "neigh", "flush", "to", self.vip]
-        return argv + (["dev", self.interface] if self.interface else [])
+        argv += ["dev", self.interface] if self.interface else []
+        return argv + (["vrf", self.vrf] if self.vrf else [])
 
     def router_show_argv(self) -> t.List[str]:
-        return ["ip", "-4", "neigh", "show", "to", self.vip]
+        return ["ip", "-4", "neigh", "show", "to", self.vip] + (["vrf", self.vrf] if self.vrf else [])
 
 
 def _case_script(purpose: str, word: str, cases: t.Sequence[t.Tuple[str, str]], refusal: str) -> str:

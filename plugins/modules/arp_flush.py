@@ -14,6 +14,13 @@ description:
   - Connects to each router over SSH (paramiko) as the restricted flush account that
     C(sipha.network.router_arp_flush) installs, all routers at once, and runs the flush of the VIP's ARP entry
     (only that entry). Optionally reads the entry back.
+  - Linux routers get one exec request (C(flush <VIP>)), read by the account's forced command. Cisco IOS and Junos
+    are driven through an interactive shell - wait for the prompt, C(enable) when the IOS prompt is unprivileged
+    and O(enable_password) is given, send C(event manager run SIPHA-ARP-FLUSH-<VIP>[-<vrf>]) (IOS) or
+    C(op sipha-arp-flush vip <VIP>) (Junos), read to the next prompt; an error line (IOS C(%...), Junos
+    C(error:) / C(unknown command.)) fails that router.
+  - The IOS and Junos paths are verified against an SSH device simulator in the collection's contract tests, not
+    against real devices.
   - Host keys are pinned - taken only from O(known_hosts); an unknown or changed key refuses that router and
     nothing is sent to it.
   - Every router is bounded by O(timeout) (connect, authentication and each command), so a dead router costs at
@@ -52,8 +59,12 @@ options:
       vendor:
         description: The router's platform (decides the request sent).
         type: str
-        choices: [linux]
+        choices: [linux, ios, junos]
         default: linux
+      vrf:
+        description:
+          - VRF (Linux, IOS) or routing instance (Junos) of the VIP on this router, as configured with the role.
+        type: str
       name:
         description: Label in the results (default the host).
         type: str
@@ -66,6 +77,15 @@ options:
     type: path
   password:
     description: Password of the flush account (when no key is used).
+    type: str
+  enable_password:
+    description:
+      - IOS - the enable secret, sent only when the login lands at an unprivileged (C(>)) prompt. Not needed for the
+        role's level-2 user.
+    type: str
+  expect_mac:
+    description:
+      - With O(verify), an entry that was re-learned with this MAC (the new holder's) also counts as verified.
     type: str
   known_hosts:
     description: File with the routers' pinned host keys (OpenSSH known_hosts format).
@@ -98,6 +118,17 @@ EXAMPLES = r"""
   delegate_to: localhost
   register: flush
 
+- name: Flush on a Cisco IOS router in VRF VOICE and a Junos router (accounts installed by router_arp_flush)
+  sipha.network.arp_flush:
+    vip: 198.51.100.10
+    routers:
+      - {host: 198.51.100.2, vendor: ios, vrf: VOICE}
+      - {host: 198.51.100.3, vendor: junos}
+    key_file: ~/.ssh/sipha_flush_rsa
+    known_hosts: ~/.ssh/known_hosts_routers
+    expect_mac: "02:00:5e:00:53:12"
+  delegate_to: localhost
+
 - name: Timings
   ansible.builtin.debug:
     msg: "{{ flush.routers | map(attribute='router') | zip(flush.routers | map(attribute='ms')) | list }}"
@@ -109,8 +140,8 @@ routers:
   returned: always
   type: list
   elements: dict
-  sample: [{"router": "rtr-a", "host": "198.51.100.2", "ok": true, "rc": 0, "connected_ms": 31.2,
-            "flushed_ms": 44.0, "ms": 52.3, "verified": true, "entry": ""}]
+  sample: [{"router": "rtr-a", "host": "198.51.100.2", "ok": true, "output": "", "connected_ms": 31.2,
+            "flushed_ms": 44.0, "ms": 52.3, "verified": true, "entry": "", "entry_mac": null}]
 total_ms:
   description: Wall time of the whole parallel run.
   returned: always

@@ -1,0 +1,268 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Simulated Cisco IOS CLI: privilege levels, enable, configure terminal, EEM applets, ARP table.
+
+Replies are the ones IOS prints (and that cisco.ios's terminal plugin
+matches): ``% Invalid input detected at '^' marker.`` for an unknown or
+unauthorised command, ``% Bad secrets`` for a wrong enable secret,
+``Current privilege level is N``; prompts ``R1>``, ``R1#``, ``R1(config)#``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import typing as t
+
+import paramiko
+
+from ansible_collections.sipha.network.tests.devsim.server import Device, Session
+
+INVALID = "          ^\n% Invalid input detected at '^' marker."
+SHOW_VERSION = """Cisco IOS Software, IOSv Software (VIOS-ADVENTERPRISEK9-M), Version 15.9(3)M4, RELEASE SOFTWARE (fc3)
+{host} uptime is 1 hour, 5 minutes
+System image file is "flash0:/vios-adventerprisek9-m"
+cisco IOSv (revision 1.0) with 460137K/62464K bytes of memory."""
+# sub-modes: (mode it opens from, opener, its prompt name, the lines that belong to it)
+MODES = [
+    ("config", re.compile(r"^event manager applet \S+$"), "config-applet", re.compile(r"^(description|event|action) ")),
+    ("config", re.compile(r"^ip ssh pubkey-chain$"), "conf-ssh-pubkey", re.compile(r"^username \S+$")),
+    ("conf-ssh-pubkey", re.compile(r"^username \S+$"), "conf-ssh-pubkey-user", re.compile(r"^key-hash ")),
+]
+Mode = t.Tuple["Node", str, t.Pattern[str]]
+TOP = re.compile(r"^(hostname|privilege exec level \d+ |username \S+ |event manager applet |ip ssh pubkey-chain$"
+                 r"|enable secret )")
+USER = re.compile(r"^username (\S+) privilege (\d+)(?: algorithm-type scrypt)? secret (?:9 )?(\S+)$")
+
+
+class Node:
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.children: t.List["Node"] = []
+
+    def child(self, line: str) -> "Node":
+        key = _key(line)
+        for node in self.children:
+            if _key(node.line) == key:
+                node.line = line
+                return node
+        node = Node(line)
+        self.children.append(node)
+        return node
+
+    def render(self, depth: int = 0) -> t.List[str]:
+        lines = []
+        for node in self.children:
+            lines.append(" " * depth + node.line)
+            lines += node.render(depth + 1)
+        return lines
+
+
+def _key(line: str) -> str:
+    """Lines that replace each other: one description, one event, one action per label."""
+    words = line.split()
+    if words[0] in ("description", "event"):
+        return words[0]
+    if words[0] == "action":
+        return " ".join(words[:2])
+    if words[0] == "username" and len(words) > 2:
+        return " ".join(words[:2]) + " *"
+    return line
+
+
+class IosDevice(Device):
+    vendor = "ios"
+
+    def __init__(self, hostname: str, users: t.Dict[str, t.Dict[str, t.Any]], root: str,
+                 enable_secret: t.Optional[str] = None) -> None:
+        super().__init__(hostname, users, root)
+        self.config = Node("")
+        self.enable_secret = enable_secret
+        self.privilege: t.Dict[str, int] = {}
+        self.syslog: t.List[str] = []
+
+    def check_key(self, user: str, key: paramiko.PKey) -> bool:
+        digest = hashlib.md5(key.asbytes()).hexdigest().upper()
+        for chain in self.config.children:
+            if chain.line == "ip ssh pubkey-chain":
+                for entry in chain.children:
+                    if entry.line == "username %s" % user and any(
+                            k.line.split()[2:3] == [digest] for k in entry.children):
+                        return user in self.users
+        return super().check_key(user, key)
+
+    def running_config(self) -> t.List[str]:
+        return ["hostname %s" % self.hostname] + self.config.render()
+
+    def applet(self, name: str) -> t.Optional[Node]:
+        return next((n for n in self.config.children if n.line == "event manager applet %s" % name), None)
+
+    def session(self, user: str) -> "IosSession":
+        return IosSession(self, user)
+
+
+class IosSession(Session):
+    device: IosDevice
+
+    def __init__(self, device: IosDevice, user: str) -> None:
+        super().__init__(device, user)
+        self.level = int(device.users[user].get("level", 1))
+        self.modes: t.List[Mode] = []                      # config sub-mode stack
+        self.configuring = False
+        self.enabling = False
+
+    def prompt(self) -> str:
+        host = self.device.hostname
+        if self.enabling:
+            return "Password: "
+        if self.configuring:
+            return "%s(%s)#" % (host, self.modes[-1][1] if self.modes else "config")
+        return host + ("#" if self.level >= 2 else ">")
+
+    def allowed(self, command: str) -> bool:
+        needed = 15
+        for prefix, level in self.device.privilege.items():
+            if command == prefix or command.startswith(prefix + " "):
+                needed = level
+        if re.match(r"^(terminal |show (version|vlan|ip arp|privilege)\b|enable$|disable$|exit$|logout$)", command):
+            needed = 1
+        return self.level >= needed
+
+    def handle(self, line: str) -> str:
+        if self.enabling:
+            self.enabling = False
+            if line == self.device.enable_secret:
+                self.level = 15
+                return ""
+            return "% Bad secrets"
+        if not line:
+            return ""
+        if self.configuring:
+            return self.config_line(line)
+        if not self.allowed(line):
+            return INVALID
+        return self.exec_line(line)
+
+    def exec_line(self, line: str) -> str:
+        device = self.device
+        words = line.split()
+        if words[0] == "terminal":
+            return ""
+        if line == "show version":
+            return SHOW_VERSION.format(host=device.hostname)
+        if line == "show privilege":
+            return "Current privilege level is %d" % self.level
+        if line == "enable":
+            if device.enable_secret is None:
+                return "% No password set"
+            self.enabling = True
+            self.secret_next = True
+            return ""
+        if line == "disable":
+            self.level = min(self.level, 1)
+            return ""
+        if line in ("exit", "logout"):
+            self.closed = True
+            return ""
+        if line == "configure terminal":
+            self.configuring = True
+            return "Enter configuration commands, one per line.  End with CNTL/Z."
+        if line.startswith("show running-config"):
+            return self.show_running(line)
+        match = re.match(r"^show ip arp(?: vrf (\S+))?(?: (\S+))?$", line)
+        if match:
+            return self.show_arp(match.group(1) or "", match.group(2))
+        match = re.match(r"^clear ip arp(?: vrf (\S+))? (\S+)$", line)
+        if match:
+            with device.lock:
+                device.arp.pop((match.group(1) or "", match.group(2)), None)
+            return ""
+        match = re.match(r"^event manager run (\S+)$", line)
+        if match:
+            return self.run_applet(match.group(1))
+        return INVALID
+
+    def show_arp(self, vrf: str, address: t.Optional[str]) -> str:
+        rows = ["Protocol  Address          Age (min)  Hardware Addr   Type   Interface"]
+        for (entry_vrf, ip), mac in sorted(self.device.arp.items()):
+            if entry_vrf == vrf and address in (None, ip):
+                dotted = mac.replace(":", "")
+                rows.append("Internet  %-15s         0   %s.%s.%s  ARPA   GigabitEthernet0/1"
+                            % (ip, dotted[:4], dotted[4:8], dotted[8:]))
+        return "\n".join(rows)
+
+    def show_running(self, line: str) -> str:
+        lines = self.device.running_config()
+        match = re.match(r"^show running-config(?: \| (include|section) (.+))?$", line)
+        if not match:
+            return INVALID
+        if match.group(1) == "include":
+            lines = [x for x in lines if re.search(match.group(2), x)]
+        elif match.group(1) == "section":
+            kept, inside = [], False
+            for item in lines:
+                if not item.startswith(" "):
+                    inside = bool(re.search(match.group(2), item))
+                if inside:
+                    kept.append(item)
+            lines = kept
+        else:
+            lines = ["Building configuration...", "", "Current configuration : 1024 bytes", "!"] + lines + ["end"]
+        return "\n".join(lines)
+
+    def run_applet(self, name: str) -> str:
+        node = self.device.applet(name)
+        if node is None or not any(c.line == "event none" for c in node.children):
+            return "EEM policy %s not registered with event none Event Detector" % name
+        for action in sorted((c for c in node.children if c.line.startswith("action ")),
+                             key=lambda c: [int(x) for x in c.line.split()[1].split(".")]):
+            match = re.match(r'^action \S+ cli command "(.*)"$', action.line)
+            if match and match.group(1) != "enable":
+                inner = IosSession(self.device, self.user)
+                inner.level = 15                       # applets run with full privilege
+                inner.exec_line(match.group(1))
+            match = re.match(r'^action \S+ syslog .*msg "(.*)"$', action.line)
+            if match:
+                self.device.syslog.append(match.group(1))
+        return ""
+
+    def config_line(self, line: str) -> str:
+        if line == "end":
+            self.configuring, self.modes = False, []
+            return ""
+        if line == "exit":
+            if self.modes:
+                self.modes.pop()
+            else:
+                self.configuring = False
+            return ""
+        while self.modes and not self.modes[-1][2].match(line):
+            self.modes.pop()
+        if not self.modes and not (TOP.match(line) or line.startswith("no ")):
+            return INVALID
+        parent = self.modes[-1][0] if self.modes else self.device.config
+        if line.startswith("no "):
+            target = line[3:]
+            parent.children = [n for n in parent.children if n.line != target]
+            return ""
+        with self.device.lock:
+            node = parent.child(self.normalise(line))
+        current = self.modes[-1][1] if self.modes else "config"
+        for parent_mode, opener, name, belongs in MODES:
+            if parent_mode == current and opener.match(line):
+                self.modes.append((node, name, belongs))
+                break
+        return ""
+
+    def normalise(self, line: str) -> str:
+        """What IOS stores: the secret hashed, the user created, the privilege table updated."""
+        match = USER.match(line)
+        if match and not self.modes:
+            name, level, secret = match.groups()
+            self.device.users[name] = dict(self.device.users.get(name, {}), password=secret, level=int(level))
+            return "username %s privilege %s secret 9 $9$%s" % (name, level, hashlib.sha256(secret.encode()).hexdigest()[:32])
+        match = re.match(r"^privilege exec level (\d+) (.+)$", line)
+        if match:
+            self.device.privilege[match.group(2)] = int(match.group(1))
+        return line
