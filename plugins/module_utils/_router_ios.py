@@ -40,7 +40,7 @@ def key_hash(key: str, field: str) -> str:
         raw = base64.b64decode(blob, validate=True)
     except (binascii.Error, ValueError):
         raise DesignError(field, "must carry a valid base64 key blob", show_value=False)
-    return "key-hash %s %s" % (kind, hashlib.md5(raw).hexdigest().upper())  # nosec - IOS's own fingerprint
+    return "key-hash %s %s" % (kind, hashlib.md5(raw, usedforsecurity=False).hexdigest().upper())
 
 
 def applet(target: rf.FlushTarget) -> t.List[str]:

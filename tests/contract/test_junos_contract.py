@@ -107,6 +107,8 @@ def test_keys_required_and_bad_input_refused_before_connecting(junos_lab, keys):
 def test_unpinned_host_key_is_refused(junos_lab, keys):
     rc, out = junos_lab.playbook(role_vars(keys), extra_env={"ANSIBLE_HOST_KEY_CHECKING": "False"})
     assert rc != 0 and "host_key_checking is disabled" in out, out
+    rc, out = junos_lab.playbook(role_vars(keys), extra_env={"ANSIBLE_PARAMIKO_HOST_KEY_AUTO_ADD": "True"})
+    assert rc != 0 and "host_key_auto_add is on" in out, out
     assert junos_lab.device.log == []
     os.remove(junos_lab.known_hosts)
     rc, out = junos_lab.playbook(role_vars(keys))

@@ -83,7 +83,7 @@ class IosDevice(Device):
         self.syslog: t.List[str] = []
 
     def check_key(self, user: str, key: paramiko.PKey) -> bool:
-        digest = hashlib.md5(key.asbytes()).hexdigest().upper()
+        digest = hashlib.md5(key.asbytes(), usedforsecurity=False).hexdigest().upper()
         for chain in self.config.children:
             if chain.line == "ip ssh pubkey-chain":
                 for entry in chain.children:
