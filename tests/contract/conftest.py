@@ -89,6 +89,26 @@ class Lab:
         proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=self.workdir, timeout=300, check=False)
         return proc.returncode, proc.stdout + proc.stderr
 
+    def by_hand(self, user: str, key_file: str, commands: t.Sequence[str]) -> t.Tuple[str, t.Dict[str, str]]:
+        """Log in as ``user`` and type each command; return the prompt and, per command, its error ('' if accepted)."""
+        from ansible_collections.sipha.network.plugins.module_utils._router_cli import CliError, CliSession
+        client = paramiko.SSHClient()
+        client.load_host_keys(self.known_hosts)
+        client.connect("127.0.0.1", self.port, user, key_filename=key_file, allow_agent=False, look_for_keys=False)
+        try:
+            cli = CliSession(client.invoke_shell(), self.device.vendor, 3)
+            cli.open()
+            errors = {}
+            for command in commands:
+                try:
+                    cli.run(command)
+                    errors[command] = ""
+                except CliError as err:
+                    errors[command] = str(err)
+            return cli.prompt, errors
+        finally:
+            client.close()
+
     def flush(self, **overrides: t.Any) -> t.Dict[str, t.Any]:
         """One router through the arp_flush module's own per-router code."""
         from ansible_collections.sipha.network.plugins.module_utils._arp_flush_module import flush_one

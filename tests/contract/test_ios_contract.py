@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ansible_collections.sipha.network.tests.contract.conftest import OLD_MAC, OTHER, VIP
 
-from ansible_collections.sipha.network.plugins.module_utils._router_cli import CliSession
 
 APPLET = "SIPHA-ARP-FLUSH-198-51-100-10"
 PUSHED = [
@@ -67,22 +66,11 @@ def test_flush_clears_only_the_vip_and_the_user_can_do_nothing_else(ios_lab, key
     assert ("", VIP) not in ios_lab.device.arp and ios_lab.device.arp[("", OTHER)]
     assert ios_lab.device.syslog == ["sipha.network: cleared the ARP entry of 198.51.100.10"]
     # the same account, by hand: anything but the applet is refused at privilege 2
-    import paramiko
-    client = paramiko.SSHClient()
-    client.load_host_keys(ios_lab.known_hosts)
-    client.connect("127.0.0.1", ios_lab.port, "sipha-flush", key_filename=keys["sip_file"], allow_agent=False,
-                   look_for_keys=False)
-    cli = CliSession(client.invoke_shell(), "ios", 3)
-    cli.open()
-    assert cli.prompt == "R1#"
-    for command in ("configure terminal", "clear ip arp %s" % OTHER, "show running-config",
-                    "event manager run SOMETHING-ELSE"):
-        try:
-            cli.run(command)
-            raise AssertionError("%s was accepted" % command)
-        except Exception as err:  # pylint: disable=broad-except
-            assert "Invalid input" in str(err) or "not registered" in str(err), err
-    client.close()
+    prompt, errors = ios_lab.by_hand("sipha-flush", keys["sip_file"], [
+        "configure terminal", "clear ip arp %s" % OTHER, "show running-config", "event manager run SOMETHING-ELSE"])
+    assert prompt == "R1#"
+    for command, error in errors.items():
+        assert "Invalid input" in error or "not registered" in error, (command, error)
     assert ios_lab.device.arp[("", OTHER)]
 
 

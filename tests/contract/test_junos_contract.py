@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 
-import paramiko
-
 from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
 from ansible_collections.sipha.network.plugins.module_utils import _router_junos as junos
-from ansible_collections.sipha.network.plugins.module_utils._router_cli import CliError, CliSession
 from ansible_collections.sipha.network.tests.contract.conftest import OLD_MAC, OTHER, VIP
 
 SCRIPT = "/var/db/scripts/op/sipha-arp-flush.slax"
@@ -58,21 +55,12 @@ def test_flush_clears_only_the_vip_and_the_user_can_do_nothing_else(junos_lab, k
     assert junos_lab.lines("sipha-flush") == ["op sipha-arp-flush vip %s" % VIP,
                                               "show arp no-resolve hostname %s" % VIP]
     assert ("", VIP) not in junos_lab.device.arp and junos_lab.device.arp[("", OTHER)]
-    client = paramiko.SSHClient()
-    client.load_host_keys(junos_lab.known_hosts)
-    client.connect("127.0.0.1", junos_lab.port, "sipha-flush", key_filename=keys["sip_file"], allow_agent=False,
-                   look_for_keys=False)
-    cli = CliSession(client.invoke_shell(), "junos", 3)
-    cli.open()
-    assert cli.prompt == "sipha-flush@vsrx>"
-    for command in ("clear arp hostname %s" % OTHER, "clear arp", "op sipha-arp-flush vip %s" % OTHER,
-                    "show configuration", "configure", "start shell"):
-        try:
-            cli.run(command)
-            raise AssertionError("%s was accepted" % command)
-        except CliError as err:
-            assert "unknown command" in str(err), err
-    client.close()
+    prompt, errors = junos_lab.by_hand("sipha-flush", keys["sip_file"], [
+        "clear arp hostname %s" % OTHER, "clear arp", "op sipha-arp-flush vip %s" % OTHER,
+        "show configuration", "configure", "start shell"])
+    assert prompt == "sipha-flush@vsrx>"
+    for command, error in errors.items():
+        assert "unknown command" in error, (command, error)
     assert junos_lab.device.arp[("", OTHER)]
 
 

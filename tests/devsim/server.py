@@ -116,10 +116,6 @@ class _Server(paramiko.ServerInterface):
         return True
 
 
-class _SftpHandle(paramiko.SFTPHandle):
-    pass
-
-
 class _Sftp(paramiko.SFTPServerInterface):
     """Files under the device's root; only level-15 / super-user accounts may write."""
 
@@ -152,7 +148,7 @@ class _Sftp(paramiko.SFTPServerInterface):
                 handle_file = open(real, "rb")  # pylint: disable=consider-using-with
         except OSError as err:
             return paramiko.SFTPServer.convert_errno(err.errno)
-        handle = _SftpHandle(flags)
+        handle = paramiko.SFTPHandle(flags)
         if writing:
             handle.writefile = handle_file
             self.device.log.append((self.user, "sftp put %s" % path))
