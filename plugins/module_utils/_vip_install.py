@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the vip_script module installs: the takeover program is this collection's own code.
+
+The program's logic lives in module_utils (``_vip_takeover`` and what it
+imports), so the ``vip`` module, the unit tests and the program run the same
+code. On a SIP host those files are copied byte for byte under ``lib_dir``
+in their package layout, and ``sipha-vip`` is a short launcher that runs
+them with ``python3 -I -S``: isolated from the environment and from
+site-packages, so nothing outside the standard library can be imported, and
+no PYTHONPATH of the agent's account can inject code into a root program.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import typing as t
+
+PACKAGE = "ansible_collections.sipha.network.plugins.module_utils"
+#: The module_utils files the program is made of (its whole import closure; a unit test holds this).
+SHIPPED = ("_errors", "_validate", "_router_flush", "_vip_config", "_vip_arp", "_vip_flush", "_vip_takeover")
+HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
+
+# Make the import closure explicit so that the module's payload carries every shipped file.
+from ansible_collections.sipha.network.plugins.module_utils import _vip_takeover  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
+
+
+def source(name: str) -> str:
+    """The text of one shipped module, from wherever it is imported (a checkout or a module payload)."""
+    fullname = "%s.%s" % (PACKAGE, name)
+    spec = importlib.util.find_spec(fullname)
+    if spec is None or spec.loader is None:
+        raise RuntimeError("cannot find %s" % fullname)
+    text = spec.loader.get_source(fullname)  # type: ignore[attr-defined]
+    if text is None:
+        raise RuntimeError("no source for %s" % fullname)
+    return text
+
+
+def launcher(lib_dir: str, python: str) -> str:
+    return "\n".join([
+        "#!%s -IS" % python,
+        "# Managed by sipha.network (vip_script): the VIP takeover program. Do not edit.",
+        "# The code is under %s; 'sipha-vip --help' lists the commands." % lib_dir,
+        "import time",
+        "T0 = time.monotonic()",
+        "import sys  # noqa: E402",
+        "sys.path.insert(0, %r)" % lib_dir,
+        "from %s._vip_takeover import main  # noqa: E402" % PACKAGE,
+        "sys.exit(main(t0=T0))",
+        "",
+    ])
+
+
+def files(lib_dir: str, program: str, python: str) -> t.Dict[str, t.Tuple[str, str]]:
+    """Every file of the program: path -> (text, mode)."""
+    result: t.Dict[str, t.Tuple[str, str]] = {program: (launcher(lib_dir, python), "0750")}
+    package_dir = lib_dir
+    for part in PACKAGE.split("."):
+        package_dir += "/" + part
+        result[package_dir + "/__init__.py"] = (HEADER, "0640")
+    for name in SHIPPED:
+        result["%s/%s.py" % (package_dir, name)] = (source(name), "0640")
+    return result
+
+
+def package_dirs(lib_dir: str) -> t.List[str]:
+    dirs = [lib_dir]
+    for part in PACKAGE.split("."):
+        dirs.append(dirs[-1] + "/" + part)
+    return dirs
