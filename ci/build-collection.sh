@@ -33,4 +33,7 @@ doc "forced command" -t role sipha.network.router_arp_flush
 doc "EEM applet" -t filter sipha.network.router_flush_files
 doc "event none" -t filter sipha.network.router_flush_ios_audit
 doc "overlap" -t filter sipha.network.host_design_check
+doc "python3 -I -S" sipha.network.vip_script
+doc "directed ARP" sipha.network.vip
+doc "00-5150" -t role sipha.network.sip_vip
 log "built and installed offline: $tarball"

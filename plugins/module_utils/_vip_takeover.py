@@ -308,8 +308,15 @@ def cmd_refresh(config: vc.VipConfig, host: Host, log: Log, options: Options) ->
         record["held"] = host.nic_exists() and host.held()
         if record["held"]:
             with arp.ArpLink(config.interface) as link:
-                link.send(frames_for(config, link.mac, options))
-            log.step("re-announced", config.vip)
+                # A holder cut off from the management layer must not win the routers back every interval
+                # from the new primary: when another host answers for the VIP, say so and stay quiet.
+                record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
+                if record["other_holders"]:
+                    log.step("split brain", "%s also answers for %s; not re-announcing (the last up wins; "
+                             "reconcile the pair)" % (", ".join(record["other_holders"]), config.vip), warning=True)
+                else:
+                    link.send(frames_for(config, link.mac, options))
+                    log.step("re-announced", config.vip)
         if config.flush["enabled"] and config.flush["warm"] and config.routers:
             record["connections"] = vf.ensure_masters(config)
             for entry in record["connections"]:
