@@ -125,9 +125,9 @@ def run_vip_script() -> None:
         code, out, _err = module.run_command([params["path"], "--config", params["config_path"], "--quiet",
                                               "--json", "disconnect"])
         closed = module.from_json(out).get("closed", []) if code == 0 and out.strip() else []
-    diffs.append({"before_header": "program files", "after_header": "program files",
-                  "before": "", "after": "".join("changed: %s\n" % path for path in changed_files
-                                                  if path not in (params["config_path"], config.flush["known_hosts"]))})
+    pinned = (params["config_path"], config.flush["known_hosts"])
+    listing = "".join("changed: %s\n" % path for path in changed_files if path not in pinned)
+    diffs.append({"before_header": "program files", "after_header": "program files", "before": "", "after": listing})
     module.exit_json(changed=bool(changed_files), files_changed=changed_files, program=params["path"],
                      config=config.as_dict(), connections_closed=closed, warnings=warnings,
                      diff=diffs if module._diff else None)

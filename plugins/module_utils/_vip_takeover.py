@@ -432,7 +432,7 @@ class UsageError(Exception):
 
 
 def usage() -> str:
-    text = __doc__.split("Private module")[0].strip() + "\n\nusage: sipha-vip [--config FILE] [switches] COMMAND\n"
+    text = __doc__.split("Private module", maxsplit=1)[0].strip() + "\n\nusage: sipha-vip [--config FILE] [switches] COMMAND\n"
     text += "  --config FILE  config file (default %s)\n" % DEFAULT_CONFIG
     return text + "".join("  %-14s %s\n" % item for item in Options.SWITCHES.items()) + \
         "The up switches are for drills and benchmarks, not for production use.\n"

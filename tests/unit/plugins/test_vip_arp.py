@@ -31,10 +31,10 @@ def test_directed_request_and_probe():
 
 
 def test_announcement_order_and_switches():
-    names = [name for name, _ in arp.announcements(MAC, "198.51.100.10", ["198.51.100.2", "198.51.100.3"])]
+    names = [name for name, _frame in arp.announcements(MAC, "198.51.100.10", ["198.51.100.2", "198.51.100.3"])]
     assert names == ["directed 198.51.100.2", "directed 198.51.100.3", "gratuitous request", "gratuitous reply"]
-    assert [n for n, _ in arp.announcements(MAC, "198.51.100.10", ["198.51.100.2"], directed=False,
-                                            replies=False)] == ["gratuitous request"]
+    only = arp.announcements(MAC, "198.51.100.10", ["198.51.100.2"], directed=False, replies=False)
+    assert [name for name, _frame in only] == ["gratuitous request"]
     assert arp.announcements(MAC, "198.51.100.10", [], garp=False) == []
 
 

@@ -112,8 +112,8 @@ def test_switches():
 
 
 def test_announce_schedule():
-    assert tk.announce_schedule({"count": 3, "interval_ms": 200, "repeat_after_ms": 2000}) == [200, 400, 2000,
-                                                                                                2200, 2400]
+    schedule = tk.announce_schedule({"count": 3, "interval_ms": 200, "repeat_after_ms": 2000})
+    assert schedule == [200, 400, 2000, 2200, 2400]
     assert tk.announce_schedule({"count": 1, "interval_ms": 200, "repeat_after_ms": 0}) == []
 
 
