@@ -20,15 +20,13 @@ import re
 import time
 import typing as t
 
+from ansible_collections.sipha.network.plugins.module_utils._router_flush import error_line
+
 PROMPTS = {
     # hostname> or hostname# (IOS, optionally with a config mode in parentheses)
     "ios": re.compile(r"(?:^|[\r\n])[\w.\-/:]+(?:\([\w.\-]+\))?[>#] ?$"),
     # user@host> (operational) or user@host# (configuration)
     "junos": re.compile(r"(?:^|[\r\n])[\w.\-]+@[\w.\-]+[>#] ?$"),
-}
-ERRORS = {
-    "ios": re.compile(r"^\s*(%.*|.*not registered with event none.*)$", re.M),
-    "junos": re.compile(r"^\s*(error:.*|unknown command\..*|syntax error.*)$", re.M),
 }
 _PASSWORD = re.compile(r"[Pp]assword: ?$")
 
@@ -95,7 +93,7 @@ class CliSession:
         if lines and lines[0].strip().endswith(command):
             lines = lines[1:]                                     # drop the echo
         output = "\n".join(lines).strip()
-        error = ERRORS[self.vendor].search(output)
+        error = error_line(self.vendor, output)
         if error:
-            raise CliError("%r: %s" % (command, error.group(1).strip()))
+            raise CliError("%r: %s" % (command, error))
         return output

@@ -37,6 +37,20 @@ JUNOS_SCRIPT = "sipha-arp-flush"
 _KEY = re.compile(r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( [^\s,\"]{1,64})?$")
 
 
+# What a router prints when it refuses or fails a command (Linux: the forced command's "sipha-arp-flush:" line).
+ERRORS = {
+    "ios": re.compile(r"^\s*(%.*|.*not registered with event none.*)$", re.M),
+    "junos": re.compile(r"^\s*(error:.*|unknown command\..*|syntax error.*)$", re.M),
+    "linux": re.compile(r"^\s*(sipha-arp-flush: .*)$", re.M),
+}
+
+
+def error_line(vendor: str, output: str) -> t.Optional[str]:
+    """The router's error line in ``output``, or None (IOS and Junos may say so with exit status 0)."""
+    found = ERRORS[vendor].search(output)
+    return found.group(1).strip() if found else None
+
+
 def vip(value: t.Any, field: str = "vip") -> str:
     address = v.ip_address(value, field)
     if address.version != 4:

@@ -25,6 +25,7 @@ import subprocess
 import time
 import typing as t
 
+from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
 from ansible_collections.sipha.network.plugins.module_utils._vip_config import Router, VipConfig
 
 
@@ -93,8 +94,11 @@ class RouterFlush:
         if self.result is not None:
             return
         now = time.monotonic()
-        if code == 0:
+        refused = rf.error_line(self.router.target.vendor, (attempt.out + attempt.err).decode("utf-8", "replace"))
+        if code == 0 and not refused:
             self._done(True, attempt, now, None)
+        elif refused:
+            self._done(False, attempt, now, "the router refused: %s" % refused)
         else:
             self.failures.append("%s: %s" % (attempt.via, explain(code, attempt.err.decode("utf-8", "replace"))))
             if attempt.via == "warm" and self.hedge_at is not None:
