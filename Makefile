@@ -1,10 +1,12 @@
 # sipha.network: one entry point for developers and CI.
 #   make test      everything CI runs (bootstrap, unit, sanity, lint, molecule)
 #   make check     the quick edit loop: unit + sanity + lint (no containers)
+#   make demo      the embedded lab: rollout (site.yml), idempotent re-run, failover drill; lab left up
+#   make lab-down  tear the lab down
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build clean-lab
+.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build clean-lab demo lab-test lab-down
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -29,7 +31,16 @@ molecule: bootstrap
 
 check: unit sanity lint
 
-test: bootstrap unit sanity lint build molecule
+test: bootstrap unit sanity lint build molecule lab-test
+
+demo:                 ## README command 1
+	lab/run.sh demo
+
+lab-test: bootstrap
+	lab/run.sh test
+
+lab-down:
+	lab/lab.sh down
 
 build: bootstrap-python
 	ci/build-collection.sh
