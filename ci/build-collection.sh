@@ -36,4 +36,6 @@ doc "overlap" -t filter sipha.network.host_design_check
 doc "python3 -I -S" sipha.network.vip_script
 doc "directed ARP" sipha.network.vip
 doc "00-5150" -t role sipha.network.sip_vip
+doc "sip_vip_routers" -t filter sipha.network.vip_routers
+doc "new_holder" -t filter sipha.network.drill_outage
 log "built and installed offline: $tarball"

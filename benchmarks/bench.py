@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Convergence benchmark on the embedded lab: switchovers per strategy x router behaviour.
+
+    python3 benchmarks/bench.py [--switchovers 20] [--cap 10] [--strategies a,b,d,e,g,c]
+                        [--behaviours honour,ignore,stopped] [--out benchmarks/results.md]
+
+Needs the lab up and rolled out (make demo). Each cell: sipp sends OPTIONS at 200/s from each phone
+through its router to the VIP; a SIP responder on each SIP host answers and logs (epoch, Call-ID); each
+switchover runs `sipha-vip down` on the holder, then `sipha-vip [switches] up` on the other.
+Outage = from the start of the takeover program to the first answer from the new holder, for every client
+(the slowest client counts); lost = OPTIONS no host answered between the last answer before and the first
+after. A switchover not recovered within --cap seconds is counted as "> cap" and healed with a full up.
+
+Strategies: a VIP moved only; b one gratuitous ARP (the vendor sample); d router flush, fresh SSH only;
+e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped.
+Router behaviours: honour (Linux defaults), ignore (both routers drop gratuitous ARP, entries kept an hour),
+stopped (r2 stopped, r1 ignores gratuitous ARP).
+Everything stays inside the lab's containers; every wait is bounded.
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VIP = "198.18.1.10"
+HOSTS = ("sip-a", "sip-b")
+PHONES = {"phone1": ("198.18.2.50", "r1"), "phone2": ("198.18.3.50", "r2")}
+RATE = 200
+STRATEGIES = {
+    "a": ("VIP moved only", ["--no-announce", "--no-flush"], False),
+    "b": ("one gratuitous ARP (vendor sample)", ["--garp-once", "--no-flush"], False),
+    "d": ("router flush, fresh SSH only", ["--no-garp", "--no-directed", "--fresh"], False),
+    "e": ("router flush, warm SSH only", ["--no-garp", "--no-directed"], True),
+    "g": ("directed ARP only", ["--no-garp", "--no-flush"], False),
+    "c": ("sipha-vip as shipped", [], True),
+}
+BEHAVIOURS = {"honour": "routers honour gratuitous ARP", "ignore": "routers ignore gratuitous ARP",
+              "stopped": "r2 stopped, r1 ignores gratuitous ARP"}
+DRILL_DIR = "/run/sipha-bench"
+
+
+def x(host, *argv, check=True, timeout=60):
+    done = subprocess.run(["podman", "exec", "sipha-lab-" + host] + list(argv), capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    if check and done.returncode != 0:
+        raise RuntimeError("%s: %s: %s" % (host, " ".join(argv), done.stderr.strip() or done.stdout.strip()))
+    return done
+
+
+def lab(*argv):
+    subprocess.run([os.path.join(ROOT, "lab", "lab.sh")] + list(argv), check=True, capture_output=True, timeout=300)
+
+
+def holder():
+    held = [h for h in HOSTS if json.loads(x(h, "/usr/local/sbin/sipha-vip", "status").stdout)["held"]]
+    if len(held) != 1:
+        raise RuntimeError("expected exactly one holder of the VIP, found %s" % held)
+    return held[0]
+
+
+def answers(host):
+    """(epoch, client ip, call number) of every answer in the host's responder log."""
+    rows = []
+    for line in x(host, "cat", DRILL_DIR + "/responder.log").stdout.splitlines():
+        epoch, call_id = line.split(" ", 1)
+        number, rest = call_id.split("-", 1)
+        rows.append((float(epoch), rest.split("@", 1)[1], int(number)))
+    return rows
+
+
+def wait_answers(host, client_ips, since, cap):
+    """Poll the host's log until every client has an answer after ``since``; True if within ``cap`` s."""
+    deadline = time.monotonic() + cap
+    while time.monotonic() < deadline:
+        seen = {ip for epoch, ip, _n in answers(host) if epoch >= since}
+        if set(client_ips) <= seen:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def start_cell(clients):
+    for host in HOSTS:
+        x(host, "truncate", "-s", "0", DRILL_DIR + "/responder.log")
+    for phone in clients:
+        ip = PHONES[phone][0]
+        x(phone, "pkill", "-x", "sipp", check=False)
+        subprocess.run(["podman", "exec", "-d", "sipha-lab-" + phone, "timeout", "3600", "sipp", "-sf",
+                        DRILL_DIR + "/options.xml", "-r", str(RATE), "-rp", "1000", "-m", "10000000", "-t", "u1",
+                        "-i", ip, "-p", "5070", "-nostdin", VIP + ":5060"],
+                       check=True, capture_output=True, timeout=30)
+
+
+def stop_cell(clients):
+    for phone in clients:
+        x(phone, "pkill", "-x", "sipp", check=False)
+
+
+def switchover(old, new, flags, warm, client_ips, cap):
+    if warm:
+        x(new, "/usr/local/sbin/sipha-vip", "--quiet", "refresh")           # what the timer does while standby
+    x(old, "/usr/local/sbin/sipha-vip", "--quiet", "down")
+    record = json.loads(x(new, "/usr/local/sbin/sipha-vip", "--json", "--quiet", *flags, "up").stdout)
+    start = record["started_epoch"]
+    recovered = wait_answers(new, client_ips, start, cap)
+    if not recovered:
+        x(new, "/usr/local/sbin/sipha-vip", "--quiet", "up")                  # heal before the next one
+        if not wait_answers(new, client_ips, time.time(), 30):
+            raise RuntimeError("the lab did not recover after a full up on %s" % new)
+    steps = {step["step"]: step["ms"] for step in record["steps"]}
+    return {"new": new, "start": start, "recovered": recovered,
+            "added_ms": steps.get("vip added", steps.get("vip already held"))}
+
+
+def measure(events, rows_by_host, client_ips, cap):
+    """Outage and lost OPTIONS of each switchover, from both responders' logs."""
+    rows = sorted(r + (h,) for h, host_rows in rows_by_host.items() for r in host_rows)
+    results = []
+    for event in events:
+        outage, lost = 0.0, 0
+        for ip in client_ips:
+            mine = [r for r in rows if r[1] == ip]
+            before = [r[2] for r in mine if r[0] < event["start"]]
+            after = [r for r in mine if r[0] >= event["start"] and r[3] == event["new"]]
+            if not event["recovered"] or not after or not before:
+                outage = None
+                break
+            outage = max(outage, (after[0][0] - event["start"]) * 1000.0)
+            answered = {r[2] for r in mine}
+            lost += sum(1 for n in range(max(before) + 1, after[0][2]) if n not in answered)
+        results.append({"outage_ms": outage, "lost": lost, "added_ms": event["added_ms"]})
+    return results
+
+
+def percentile(values, share):
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def summarise(results, cap):
+    done = [r["outage_ms"] for r in results if r["outage_ms"] is not None]
+    censored = len(results) - len(done)
+    cell = {"n": len(results), "censored": censored, "lost": sum(r["lost"] for r in results),
+            "added_ms": statistics.median([r["added_ms"] for r in results if r["added_ms"] is not None] or [0])}
+    if censored * 2 >= len(results):
+        cell.update(median="> %d s" % cap, p95="> %d s" % cap, max="> %d s" % cap)
+    else:
+        values = done + [float("inf")] * censored
+
+        def fmt(value):
+            return "> %d s" % cap if value == float("inf") else "%.1f" % value
+
+        cell.update(median=fmt(statistics.median(values)), p95=fmt(percentile(values, 0.95)), max=fmt(max(values)))
+    return cell
+
+
+def set_behaviour(behaviour):
+    if behaviour == "stopped":
+        lab("garp", "r1", "ignore")
+        subprocess.run(["podman", "stop", "-t", "1", "sipha-lab-r2"], check=True, capture_output=True, timeout=60)
+        return ["phone1"]
+    if subprocess.run(["podman", "inspect", "-f", "{{.State.Running}}", "sipha-lab-r2"], capture_output=True,
+                      text=True, check=True).stdout.strip() != "true":
+        lab("up")
+    for router in ("r1", "r2"):
+        lab("garp", router, behaviour)
+    return ["phone1", "phone2"]
+
+
+def main():
+    cli = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    cli.add_argument("--switchovers", type=int, default=20)
+    cli.add_argument("--cap", type=int, default=10, help="seconds a switchover may take before it is cut off")
+    cli.add_argument("--strategies", default="a,b,d,e,g,c")
+    cli.add_argument("--behaviours", default="honour,ignore,stopped")
+    cli.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results.md"))
+    args = cli.parse_args()
+    started = time.time()
+    for host in HOSTS:
+        x(host, "systemctl", "stop", "sipha-vip-refresh.timer")   # no announcement but the strategy's own
+        x(host, "mkdir", "-p", DRILL_DIR)
+        subprocess.run(["podman", "cp", os.path.join(ROOT, "playbooks", "files", "sipha_sip_responder.py"),
+                        "sipha-lab-%s:%s/responder.py" % (host, DRILL_DIR)], check=True, timeout=30)
+        x(host, "pkill", "-f", DRILL_DIR + "/responder.py", check=False)
+        subprocess.run(["podman", "exec", "-d", "sipha-lab-" + host, "python3", DRILL_DIR + "/responder.py", VIP, host,
+                        DRILL_DIR + "/responder.log", "14400"], check=True, timeout=30)
+    for phone in PHONES:
+        x(phone, "mkdir", "-p", DRILL_DIR)
+        subprocess.run(["podman", "cp", os.path.join(ROOT, "playbooks", "files", "sipha_options.xml"),
+                        "sipha-lab-%s:%s/options.xml" % (phone, DRILL_DIR)], check=True, timeout=30)
+    table = {}
+    try:
+        for behaviour in args.behaviours.split(","):
+            clients = set_behaviour(behaviour)
+            client_ips = [PHONES[p][0] for p in clients]
+            for key in args.strategies.split(","):
+                name, flags, warm = STRATEGIES[key]
+                start_cell(clients)
+                current = holder()
+                if not wait_answers(current, client_ips, time.time(), 30):
+                    raise RuntimeError("no traffic reaches %s before the cell %s/%s" % (current, key, behaviour))
+                events = []
+                for _index in range(args.switchovers):
+                    new = HOSTS[1] if current == HOSTS[0] else HOSTS[0]
+                    events.append(switchover(current, new, flags, warm, client_ips, args.cap))
+                    current = new
+                    wait_answers(current, client_ips, time.time() + 0.3, 10)   # steady traffic before the next
+                stop_cell(clients)
+                rows = {host: answers(host) for host in HOSTS}
+                table[(key, behaviour)] = summarise(measure(events, rows, client_ips, args.cap), args.cap)
+                print("%s/%s: %s" % (key, behaviour, json.dumps(table[(key, behaviour)])), flush=True)
+    finally:
+        for phone in PHONES:
+            x(phone, "pkill", "-x", "sipp", check=False)
+        lab("up")                                   # r2 back if it was stopped; routes and sshd
+        for router in ("r1", "r2"):
+            lab("garp", router, "honour")
+        for host in HOSTS:
+            x(host, "pkill", "-f", DRILL_DIR + "/responder.py", check=False)
+            x(host, "systemctl", "start", "sipha-vip-refresh.timer")
+    write(args, table, time.time() - started)
+    return 0
+
+
+def write(args, table, seconds):
+    behaviours = args.behaviours.split(",")
+    lines = ["# Convergence benchmark (embedded lab)", "",
+             "`benchmarks/bench.py --switchovers %d --cap %d` on the lab of `make demo`; %d s in all." % (
+                 args.switchovers, args.cap, seconds), "",
+             "Outage: from the start of `sipha-vip up` on the new holder (after `down` on the old one) to the first "
+             "SIP answer from the new holder, for every client (sipp, 200 OPTIONS/s per phone, one phone behind "
+             "each router); ms, median / p95 / max over the switchovers; lost = OPTIONS no host answered. "
+             "\"> %d s\": not recovered within the cap. `vip added` = program start to address added "
+             "(median, ms; Python start-up is before the program start and not counted)." % args.cap, "",
+             "| strategy | " + " | ".join(BEHAVIOURS[b] for b in behaviours) + " |",
+             "|---|" + "---|" * len(behaviours)]
+    for key in args.strategies.split(","):
+        cells = []
+        for behaviour in behaviours:
+            cell = table.get((key, behaviour))
+            cells.append("—" if cell is None else "%s / %s / %s ms; lost %d; vip added %.1f ms%s" % (
+                cell["median"], cell["p95"], cell["max"], cell["lost"], cell["added_ms"],
+                "; %d/%d > cap" % (cell["censored"], cell["n"]) if cell["censored"] else ""))
+        lines.append("| (%s) %s | %s |" % (key, STRATEGIES[key][0], " | ".join(cells)))
+    with open(args.out, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
