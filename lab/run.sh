@@ -49,6 +49,10 @@ expect_validate_failure() {  # what-was-induced expected-text
   log "validate.yml refused $1: $(grep -o -m1 -- "$2[^\"]*" "$state/logs/validate-neg.log" | cut -c1-160)"
 }
 
+nic_on() {  # container subnet -> its NIC on that subnet (podman does not promise an order of NICs)
+  podman exec "sipha-lab-$1" ip -o -4 addr show to "$2" | awk '{print $2; exit}'
+}
+
 holder() {  # the lab host that holds the VIP
   local h
   for h in sip-a sip-b; do
@@ -62,12 +66,14 @@ negative_checks() {
   # the refresh timer would heal what we break here (its directed ARP moves the router back): pause it
   for h in sip-a sip-b; do podman exec "sipha-lab-$h" systemctl stop sipha-vip-refresh.timer; done
   # both hosts hold the VIP: the other takes it silently
-  ansible -i "$inventory" "$other" -m sipha.network.vip -a "vip=198.18.1.10 interface=eth0 announce=never" >/dev/null
+  ansible -i "$inventory" "$other" -m sipha.network.vip \
+    -a "vip=198.18.1.10 interface=$(nic_on "$other" 198.18.1.0/24) announce=never" >/dev/null
   expect_validate_failure "both hosts hold the VIP" "is held by sip-a and sip-b"
-  ansible -i "$inventory" "$other" -m sipha.network.vip -a "vip=198.18.1.10 interface=eth0 state=absent" >/dev/null
+  ansible -i "$inventory" "$other" -m sipha.network.vip \
+    -a "vip=198.18.1.10 interface=$(nic_on "$other" 198.18.1.0/24) state=absent" >/dev/null
   # a router still resolves the VIP to the other host's MAC
-  mac_other=$(podman exec "sipha-lab-$other" cat /sys/class/net/eth0/address)
-  podman exec sipha-lab-r2 ip neigh replace 198.18.1.10 lladdr "$mac_other" dev eth0 nud reachable
+  mac_other=$(podman exec "sipha-lab-$other" cat "/sys/class/net/$(nic_on "$other" 198.18.1.0/24)/address")
+  podman exec sipha-lab-r2 ip neigh replace 198.18.1.10 lladdr "$mac_other" dev "$(nic_on r2 198.18.1.0/24)" nud reachable
   expect_validate_failure "r2 resolves the VIP to the old MAC" "r2 resolves VIP 198.18.1.10 to $mac_other"
   podman exec "sipha-lab-$held" /usr/local/sbin/sipha-vip --quiet up
   for h in sip-a sip-b; do podman exec "sipha-lab-$h" systemctl start sipha-vip-refresh.timer; done
