@@ -77,15 +77,23 @@ class RouterFlush:
         else:
             self._start("fresh", config.ssh_argv(router, "fresh", request))
 
-    def _start(self, via: str, argv: t.List[str]) -> None:
-        self.attempts.append(_Attempt(via, argv))
+    def _start(self, via: str, argv: t.List[str]) -> bool:
+        try:
+            self.attempts.append(_Attempt(via, argv))
+        except OSError as error:          # no ssh client: this router fails, the takeover goes on
+            self.failures.append("%s: cannot run %s: %s" % (via, argv[0], error.strerror))
+            if not any(a.proc.poll() is None for a in self.attempts):
+                self.hedge_at = None
+                self._done(False, None, time.monotonic(), "; ".join(self.failures))
+            return False
+        return True
 
     def hedge(self) -> t.Optional[_Attempt]:
         """Start the fresh connection beside the warm one, once, when it is due."""
         if self.result is None and self.hedge_at is not None and time.monotonic() >= self.hedge_at:
             self.hedge_at = None
-            self._start("fresh", self.config.ssh_argv(self.router, "fresh", self.router.target.flush_request()))
-            return self.attempts[-1]
+            if self._start("fresh", self.config.ssh_argv(self.router, "fresh", self.router.target.flush_request())):
+                return self.attempts[-1]
         return None
 
     def finished(self, attempt: _Attempt) -> None:
@@ -142,12 +150,15 @@ def flush_all(config: VipConfig, warm: bool, t0: float,
                 stream.close()
 
     for flush in flushes:
-        watch(flush, flush.attempts[0])
+        if flush.attempts:
+            watch(flush, flush.attempts[0])
     try:
         while any(flush.result is None for flush in flushes):
             now = time.monotonic()
             waits = [flush.deadline - now for flush in flushes if flush.result is None]
             waits += [flush.hedge_at - now for flush in flushes if flush.result is None and flush.hedge_at]
+            if not waits:
+                break
             for key, _mask in selector.select(max(0.0, min(waits))):
                 flush, attempt, stream = key.data
                 chunk = os.read(stream.fileno(), 4096)

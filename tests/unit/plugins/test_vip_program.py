@@ -247,3 +247,11 @@ def test_vip_script_refuses_bad_config_and_writes_nothing(run_module, tmp_path, 
     result = run_module(run_vip_script, script_params(tmp_path, **change))
     assert result.failed and result["msg"].startswith(field), result["msg"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_no_ssh_client_fails_each_router_not_the_takeover(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))                  # no ssh anywhere on PATH
+    config = flush_config(tmp_path, ["198.51.100.2", "198.51.100.3"])
+    results = vf.flush_all(config, warm=True, t0=time.monotonic())
+    assert [r["ok"] for r in results] == [False, False]
+    assert all("cannot run ssh" in r["error"] for r in results), results
