@@ -17,18 +17,25 @@ and ``arping`` waits ~1 s for replies). Three kinds announce a VIP:
 The duplicate check sends an RFC 5227 probe (sender address 0.0.0.0), the
 same as ``arping -D``, and reports the MAC of any other host that answers.
 
-Python 3.8+ standard library only: installed on SIP hosts with the program.
+Python 3.8+ standard library only: installed on SIP hosts with the program. At run
+time it imports only modules built into the interpreter (``_socket``, not
+``socket``, which drags in ``enum`` and ``selectors``): it is on the
+takeover's fast path (``_vip_fast``), where every millisecond of imports is
+a millisecond of outage.
 
 Private module: no compatibility promise outside this collection.
 """
 
 from __future__ import annotations
 
+import _socket
 import select
-import socket
 import struct
 import time
-import typing as t
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import typing as t
 
 ETH_P_ARP = 0x0806
 BROADCAST = b"\xff" * 6
@@ -38,12 +45,29 @@ PACKET_OUTGOING = 4
 _MIN_FRAME = 60
 
 
-class ArpPacket(t.NamedTuple):
-    op: int
-    sender_mac: str
-    sender_ip: str
-    target_mac: str
-    target_ip: str
+class ArpPacket:
+    """One IPv4-over-Ethernet ARP packet, its addresses as text (a plain class: ``typing`` costs ms)."""
+
+    __slots__ = ("op", "sender_mac", "sender_ip", "target_mac", "target_ip")
+
+    def __init__(self, op: int, sender_mac: str, sender_ip: str, target_mac: str, target_ip: str) -> None:
+        self.op = op
+        self.sender_mac = sender_mac
+        self.sender_ip = sender_ip
+        self.target_mac = target_mac
+        self.target_ip = target_ip
+
+    def fields(self) -> t.Tuple[int, str, str, str, str]:
+        return (self.op, self.sender_mac, self.sender_ip, self.target_mac, self.target_ip)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArpPacket) and self.fields() == other.fields()
+
+    def __hash__(self) -> int:
+        return hash(self.fields())
+
+    def __repr__(self) -> str:
+        return "ArpPacket%r" % (self.fields(),)
 
 
 def mac_bytes(mac: str) -> bytes:
@@ -61,8 +85,8 @@ def frame(op: int, sender_mac: bytes, sender_ip: str, target_mac: bytes, target_
           eth_dst: bytes = BROADCAST) -> bytes:
     """An Ethernet frame carrying one ARP packet (IPv4 over Ethernet), padded to the 60-byte minimum."""
     header = eth_dst + sender_mac + struct.pack("!H", ETH_P_ARP)
-    body = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, sender_mac, socket.inet_aton(sender_ip),
-                       target_mac, socket.inet_aton(target_ip))
+    body = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, sender_mac, _socket.inet_aton(sender_ip),
+                       target_mac, _socket.inet_aton(target_ip))
     data = header + body
     return data + b"\x00" * (_MIN_FRAME - len(data))
 
@@ -74,7 +98,7 @@ def parse(data: bytes) -> t.Optional[ArpPacket]:
     htype, ptype, hlen, plen, op, sha, spa, tha, tpa = struct.unpack("!HHBBH6s4s6s4s", data[14:42])
     if (htype, ptype, hlen, plen) != (1, 0x0800, 6, 4):
         return None
-    return ArpPacket(op, mac_text(sha), socket.inet_ntoa(spa), mac_text(tha), socket.inet_ntoa(tpa))
+    return ArpPacket(op, mac_text(sha), _socket.inet_ntoa(spa), mac_text(tha), _socket.inet_ntoa(tpa))
 
 
 def gratuitous_request(mac: bytes, vip: str) -> bytes:
@@ -114,7 +138,7 @@ class ArpLink:
 
     def __init__(self, interface: str) -> None:
         self.interface = interface
-        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+        self.sock = _socket.socket(_socket.AF_PACKET, _socket.SOCK_RAW, 0)
         self.sock.bind((interface, 0))
         self.mac = self.sock.getsockname()[4][:6]
 
@@ -142,7 +166,8 @@ class ArpLink:
         ``first``: return at the first one found."""
         own = mac_text(self.mac)
         found: t.List[str] = []
-        with socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP)) as listener:
+        listener = _socket.socket(_socket.AF_PACKET, _socket.SOCK_RAW, _socket.htons(ETH_P_ARP))
+        try:
             listener.bind((self.interface, ETH_P_ARP))
             self.sock.send(probe(self.mac, vip))
             deadline = time.monotonic() + timeout_ms / 1000.0
@@ -159,3 +184,5 @@ class ArpLink:
                     found.append(packet.sender_mac)
                     if first:
                         return found
+        finally:
+            listener.close()

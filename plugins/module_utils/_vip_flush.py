@@ -26,6 +26,7 @@ import time
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
+from ansible_collections.sipha.network.plugins.module_utils._vip_fast import Spawned
 from ansible_collections.sipha.network.plugins.module_utils._vip_config import Router, VipConfig
 
 
@@ -42,14 +43,16 @@ def explain(returncode: t.Optional[int], stderr: str) -> str:
 
 
 class _Attempt:
-    def __init__(self, via: str, argv: t.List[str]) -> None:
+    def __init__(self, via: str, argv: t.List[str], adopt: t.Optional[Spawned] = None) -> None:
+        """Start ssh with ``argv``, or adopt the one the fast path started (``adopt``)."""
         self.via = via
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, close_fds=True)
-        self.out = b""
-        self.err = b""
-        self.open = 2
+        self.proc: t.Union[subprocess.Popen, Spawned] = adopt if adopt is not None else subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
+        self.out = adopt.out if adopt is not None else b""
+        self.err = adopt.err if adopt is not None else b""
+        self.open = len(adopt.streams()) if adopt is not None else 2
+        self.ended = adopt.ended if adopt is not None else None
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -60,18 +63,22 @@ class _Attempt:
 class RouterFlush:
     """One router's flush in progress."""
 
-    def __init__(self, config: VipConfig, router: Router, warm: bool, t0: float) -> None:
+    def __init__(self, config: VipConfig, router: Router, warm: bool, t0: float,
+                 early: t.Optional[t.Tuple[Spawned, float]] = None) -> None:
         self.config = config
         self.router = router
         self.t0 = t0
-        self.started = time.monotonic()
+        self.started = early[1] if early else time.monotonic()
         self.deadline = self.started + config.flush["timeout_ms"] / 1000.0
         self.attempts: t.List[_Attempt] = []
         self.result: t.Optional[t.Dict[str, t.Any]] = None
         self.hedge_at: t.Optional[float] = None
         self.failures: t.List[str] = []
         request = router.target.flush_request()
-        if warm and os.path.exists(config.control_path(router)):
+        if early:   # already running over the warm connection (the fast path of up)
+            self.hedge_at = self.started + config.flush["hedge_ms"] / 1000.0
+            self.attempts.append(_Attempt("warm", [], adopt=early[0]))
+        elif warm and os.path.exists(config.control_path(router)):
             self.hedge_at = self.started + config.flush["hedge_ms"] / 1000.0
             self._start("warm", config.ssh_argv(router, "warm", request))
         else:
@@ -101,7 +108,7 @@ class RouterFlush:
         code = attempt.proc.wait()
         if self.result is not None:
             return
-        now = time.monotonic()
+        now = attempt.ended or time.monotonic()
         refused = rf.error_line(self.router.target.vendor, (attempt.out + attempt.err).decode("utf-8", "replace"))
         if code == 0 and not refused:
             self._done(True, attempt, now, None)
@@ -131,14 +138,18 @@ class RouterFlush:
 
 
 def flush_all(config: VipConfig, warm: bool, t0: float,
-              on_done: t.Callable[[t.Dict[str, t.Any]], None] = lambda result: None) -> t.List[t.Dict[str, t.Any]]:
-    """Flush the VIP's entry on every router in parallel; each is bounded by flush.timeout_ms."""
-    flushes = [RouterFlush(config, router, warm, t0) for router in config.routers]
+              on_done: t.Callable[[t.Dict[str, t.Any]], None] = lambda result: None,
+              early: t.Optional[t.Mapping[str, t.Tuple[Spawned, float]]] = None) -> t.List[t.Dict[str, t.Any]]:
+    """Flush the VIP's entry on every router in parallel; each is bounded by flush.timeout_ms.
+    ``early``: flushes the fast path started already (router name -> (child, start time))."""
+    early = early or {}
+    flushes = [RouterFlush(config, router, warm, t0, early.get(router.name)) for router in config.routers]
     selector = selectors.DefaultSelector()
 
     def watch(flush: RouterFlush, attempt: _Attempt) -> None:
         for stream in (attempt.proc.stdout, attempt.proc.stderr):
-            selector.register(stream, selectors.EVENT_READ, (flush, attempt, stream))
+            if stream is not None and not stream.closed:
+                selector.register(stream, selectors.EVENT_READ, (flush, attempt, stream))
 
     def unwatch(attempt: _Attempt) -> None:
         for stream in (attempt.proc.stdout, attempt.proc.stderr):
@@ -152,6 +163,10 @@ def flush_all(config: VipConfig, warm: bool, t0: float,
     for flush in flushes:
         if flush.attempts:
             watch(flush, flush.attempts[0])
+            if flush.attempts[0].open == 0:   # the fast path saw it end
+                flush.finished(flush.attempts[0])
+                if flush.result is not None:   # else a failed warm one: the loop below hedges at once
+                    on_done(flush.result)
     try:
         while any(flush.result is None for flush in flushes):
             now = time.monotonic()

@@ -21,11 +21,13 @@ import typing as t
 
 PACKAGE = "ansible_collections.sipha.network.plugins.module_utils"
 #: The module_utils files the program is made of (its whole import closure; a unit test holds this).
-SHIPPED = ("_errors", "_validate", "_router_flush", "_vip_config", "_vip_arp", "_vip_flush", "_vip_takeover")
+SHIPPED = ("_errors", "_validate", "_router_flush", "_vip_config", "_vip_arp", "_vip_netlink", "_vip_fast", "_vip_flush",
+           "_vip_takeover")
 HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
 
 # Make the import closure explicit so that the module's payload carries every shipped file.
 from ansible_collections.sipha.network.plugins.module_utils import _vip_takeover  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
+from ansible_collections.sipha.network.plugins.module_utils._vip_fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def source(name: str) -> str:
@@ -40,7 +42,8 @@ def source(name: str) -> str:
     return text
 
 
-def launcher(lib_dir: str, python: str) -> str:
+def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:
+    """The program file: time zero, then ``_vip_fast.main`` (the fast path of ``up``, then the rest)."""
     return "\n".join([
         "#!%s -IS" % python,
         "# Managed by sipha.network (vip_script): the VIP takeover program. Do not edit.",
@@ -49,15 +52,15 @@ def launcher(lib_dir: str, python: str) -> str:
         "T0 = time.monotonic()",
         "import sys  # noqa: E402",
         "sys.path.insert(0, %r)" % lib_dir,
-        "from %s._vip_takeover import main  # noqa: E402" % PACKAGE,
-        "sys.exit(main(t0=T0))",
+        "from %s._vip_fast import main  # noqa: E402" % PACKAGE,
+        "sys.exit(main(t0=T0, run_dir=%r))" % run_dir,
         "",
     ])
 
 
-def files(lib_dir: str, program: str, python: str) -> t.Dict[str, t.Tuple[str, str]]:
-    """Every file of the program: path -> (text, mode)."""
-    result: t.Dict[str, t.Tuple[str, str]] = {program: (launcher(lib_dir, python), "0750")}
+def files(lib_dir: str, program: str, python: str, run_dir: str = RUN_DIR) -> t.Dict[str, t.Tuple[str, str]]:
+    """Every file of the program: path -> (text, mode); ``run_dir`` is the config's (the validated copy's)."""
+    result: t.Dict[str, t.Tuple[str, str]] = {program: (launcher(lib_dir, python, run_dir), "0750")}
     package_dir = lib_dir
     for part in PACKAGE.split("."):
         package_dir += "/" + part

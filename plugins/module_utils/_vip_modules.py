@@ -72,7 +72,7 @@ def run_vip_script() -> None:
     module = AnsibleModule(argument_spec=VIP_SCRIPT_SPEC, supports_check_mode=True)
     params = module.params
     config = _design(module, vc.load, params["config"], need_host_keys=True)
-    wanted = vi.files(params["lib_dir"], params["path"], params["python"])
+    wanted = vi.files(params["lib_dir"], params["path"], params["python"], config.run_dir)
     wanted[params["config_path"]] = (config.render(), "0640")
     wanted[config.flush["known_hosts"]] = (config.known_hosts(), "0640")
     if params["state"] == "absent":
@@ -120,6 +120,9 @@ def run_vip_script() -> None:
                                               params["lib_dir"]])
         if code != 0:
             module.fail_json(msg="could not compile the program under %s: %s" % (params["lib_dir"], err))
+    if not module.check_mode and (program_changed or pins_changed):
+        # the program validates the new config and keeps the copy that the fast path of up reads
+        module.run_command([params["path"], "--config", params["config_path"], "--quiet", "status"])
     if not module.check_mode and pins_changed and os.path.isdir(config.run_dir):
         # warm connections were opened under the old config or host keys: close them
         code, out, _err = module.run_command([params["path"], "--config", params["config_path"], "--quiet",

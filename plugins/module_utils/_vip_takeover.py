@@ -35,10 +35,13 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils import _vip_arp as arp
 from ansible_collections.sipha.network.plugins.module_utils import _vip_config as vc
+from ansible_collections.sipha.network.plugins.module_utils import _vip_fast as fast
 from ansible_collections.sipha.network.plugins.module_utils import _vip_flush as vf
+from ansible_collections.sipha.network.plugins.module_utils import _vip_netlink as nl
 from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._vip_fast import DEFAULT_CONFIG, Options, UsageError
 
-DEFAULT_CONFIG = "/etc/sipha/vip.json"
+EADDRNOTAVAIL = 99
 SAFE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
 
@@ -72,6 +75,17 @@ class Log:
             sys.stderr.flush()
         return elapsed
 
+    def replay(self, steps: t.Sequence[t.Dict[str, t.Any]]) -> None:
+        """Log steps that were taken before this log existed (the fast path's), with their own times."""
+        for entry in steps:
+            self.steps.append(dict(entry))
+            line = "%s: +%.1f ms %s%s" % (self.command, entry["ms"], entry["step"],
+                                          ": " + entry["detail"] if entry.get("detail") else "")
+            syslog.syslog(syslog.LOG_INFO, line)
+            if not self.quiet:
+                sys.stderr.write("sipha-vip %s\n" % line)
+        sys.stderr.flush()
+
 
 def run(argv: t.List[str], timeout: float = 10.0) -> subprocess.CompletedProcess:
     return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -95,24 +109,20 @@ class Host:
         return bool(shown.stdout.strip())
 
     def add(self) -> bool:
-        """Add the VIP; False if it was there already."""
-        done = run(self.config.addr_add_argv())
-        if done.returncode == 0:
-            return True
-        if self.held():  # "File exists" / "Address already assigned", by iproute2 version
-            return False
+        """Add the VIP (rtnetlink, as ``ip address add`` does); False if it was there already."""
+        code = nl.add_address(self.config.interface, self.config.vip, self.config.prefix, self.config.label)
+        if code in (0, fast.EEXIST):
+            return code == 0
         raise TakeoverError("could not add %s on %s: %s" % (self.config.cidr, self.config.interface,
-                                                            done.stderr.strip()))
+                                                            os.strerror(code)))
 
     def remove(self) -> bool:
         """Remove the VIP; False if it was not there."""
-        done = run(self.config.addr_del_argv())
-        if done.returncode == 0:
-            return True
-        if "Cannot assign requested address" in done.stderr or not self.held():
-            return False
+        code = nl.delete_address(self.config.interface, self.config.vip, self.config.prefix)
+        if code in (0, EADDRNOTAVAIL):
+            return code == 0
         raise TakeoverError("could not remove %s from %s: %s" % (self.config.cidr, self.config.interface,
-                                                                 done.stderr.strip()))
+                                                                 os.strerror(code)))
 
     def prepare_dirs(self) -> None:
         for path in (self.config.run_dir, self.config.state_dir):
@@ -206,9 +216,8 @@ def announce_schedule(garp: t.Mapping[str, int]) -> t.List[int]:
 
 
 def frames_for(config: vc.VipConfig, mac: bytes, options: Options) -> t.List[t.Tuple[str, bytes]]:
-    directed = config.directed_arp and not options.no_directed and not options.garp_once
-    return arp.announcements(mac, config.vip, [router.arp_target for router in config.routers],
-                             garp=not options.no_garp, replies=not options.garp_once, directed=directed)
+    return fast.round_frames(mac, config.vip, [router.arp_target for router in config.routers],
+                             config.directed_arp, options)
 
 
 def announcer_flags(options: Options) -> t.List[str]:
@@ -218,32 +227,44 @@ def announcer_flags(options: Options) -> t.List[str]:
 def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
     record: t.Dict[str, t.Any] = {"command": "up", "vip": config.cidr, "interface": config.interface,
                                   "started_epoch": options.e0, "routers": [], "other_holders": []}
-    if not host.nic_exists():
-        raise TakeoverError("interface %s does not exist on this host" % config.interface)
-    host.prepare_dirs()
-    if not host.lock(config.lock_timeout_ms):
-        raise TakeoverError("another sipha-vip run held the lock for more than %d ms" % config.lock_timeout_ms,
-                            EXIT_LOCK)
-    record["lock_acquired_epoch"] = time.time()
-    log.step("lock")
+    head: t.Optional[fast.Head] = getattr(options, "head", None)
+    if head is None:
+        if not host.nic_exists():
+            raise TakeoverError("interface %s does not exist on this host" % config.interface)
+        host.prepare_dirs()
+        if not host.lock(config.lock_timeout_ms):
+            raise TakeoverError("another sipha-vip run held the lock for more than %d ms"
+                                % config.lock_timeout_ms, EXIT_LOCK)
+        record["lock_acquired_epoch"] = time.time()
+        log.step("lock")
+    else:   # the fast path holds the lock and has added the VIP
+        host.lock_fd = head.lock_fd
+        record["lock_acquired_epoch"] = head.lock_epoch
+    record["fast_path"] = head is not None
     try:
-        with arp.ArpLink(config.interface) as link:
+        with (head.link if head is not None and head.link is not None else arp.ArpLink(config.interface)) as link:
             record["mac"] = arp.mac_text(link.mac)
-            if config.split_brain == "refuse":
-                record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
-                log.step("duplicate check", "other holders: %s" % (", ".join(record["other_holders"]) or "none"),
-                         warning=bool(record["other_holders"]))
-                if record["other_holders"]:
-                    raise TakeoverError("refused: %s already answers for %s (split_brain: refuse)"
-                                        % (", ".join(record["other_holders"]), config.vip), EXIT_DUPLICATE)
-            record["added"] = host.add()
-            log.step("vip added" if record["added"] else "vip already held",
-                     "%s dev %s" % (config.cidr, config.interface))
-            frames = [] if options.no_announce else frames_for(config, link.mac, options)
-            record["first_announcement_epoch"] = link.send(frames)
-            if frames:
-                log.step("first announcement sent", ", ".join(name for name, _f in frames),
-                         epoch=record["first_announcement_epoch"])
+            frames = frames_for(config, link.mac, options)
+            if head is not None:
+                record["added"] = head.added
+            else:
+                if config.split_brain == "refuse":
+                    record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
+                    log.step("duplicate check", "other holders: %s" % (", ".join(record["other_holders"]) or "none"),
+                             warning=bool(record["other_holders"]))
+                    if record["other_holders"]:
+                        raise TakeoverError("refused: %s already answers for %s (split_brain: refuse)"
+                                            % (", ".join(record["other_holders"]), config.vip), EXIT_DUPLICATE)
+                record["added"] = host.add()
+                log.step("vip added" if record["added"] else "vip already held",
+                         "%s dev %s" % (config.cidr, config.interface))
+            if head is not None and head.sent is not None:
+                record["first_announcement_epoch"] = head.first_epoch
+            else:
+                record["first_announcement_epoch"] = link.send(frames)
+                if frames:
+                    log.step("first announcement sent", ", ".join(name for name, _f in frames),
+                             epoch=record["first_announcement_epoch"])
             host.stop_announcer()
             if frames and not options.garp_once and announce_schedule(config.garp):
                 host.start_announcer(options.config, announcer_flags(options))
@@ -254,10 +275,13 @@ def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Di
                     "other_holders", link.other_holders(config.vip, config.probe_ms)), daemon=True)
                 probe.start()
             if config.flush["enabled"] and config.routers and not options.no_flush:
-                log.step("router flush started", "%d routers, %s" % (
-                    len(config.routers), "fresh" if options.fresh or not config.flush["warm"] else "warm if ready"))
+                early = sorted(head.early) if head is not None else []
+                log.step("router flush" if early else "router flush started", "%d routers, %s%s" % (
+                    len(config.routers), "fresh" if options.fresh or not config.flush["warm"] else "warm if ready",
+                    "; %s started by the fast path" % ", ".join(early) if early else ""))
                 record["routers"] = vf.flush_all(config, config.flush["warm"] and not options.fresh, log.t0,
-                                                 lambda result: log_flush(log, result))
+                                                 lambda result: log_flush(log, result),
+                                                 early=head.early if head is not None else None)
             if probe is not None:
                 probe.join()
                 if record["other_holders"]:
@@ -271,9 +295,22 @@ def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Di
     return record
 
 
+def fast_values(config: vc.VipConfig) -> t.Dict[str, t.Any]:
+    """What the fast path of ``up`` needs of a validated config (``_vip_fast.CACHED_FIELDS``)."""
+    values = {field: getattr(config, field) for field in fast.CACHED_FIELDS if hasattr(config, field)}
+    values["arp_targets"] = [router.arp_target for router in config.routers]
+    values["warm_flush"] = [
+        {"name": router.name, "control_path": config.control_path(router),
+         "argv": config.ssh_argv(router, "warm", router.target.flush_request())}
+        for router in config.routers] if config.flush["enabled"] and config.flush["warm"] else []
+    values["hedge_ms"] = config.flush["hedge_ms"]
+    return values
+
+
 def log_flush(log: Log, result: t.Dict[str, t.Any]) -> None:
     if result["ok"]:
-        log.step("router %s flushed" % result["name"], "%s ms via %s" % (result["took_ms"], result["via"]))
+        log.step("router %s flushed" % result["name"], "%s ms via %s, done at +%s ms" % (
+            result["took_ms"], result["via"], result["done_ms"]))
     else:
         log.step("router %s NOT flushed" % result["name"], result["error"], warning=True)
 
@@ -386,51 +423,6 @@ COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "refresh": cmd
 SAVED = {"up": "last_up", "down": "last_down", "refresh": "last_refresh"}
 
 
-class Options:
-    """The command line (parsed by hand: argparse alone costs ~13 ms of start-up on the critical path)."""
-
-    SWITCHES = {
-        "--json": "print the run's record as JSON on stdout",
-        "--quiet": "no step lines on stderr (syslog still gets them)",
-        "--no-announce": "up: send no ARP at all",
-        "--no-garp": "up: no gratuitous ARP",
-        "--no-directed": "up: no directed ARP to the routers",
-        "--garp-once": "up: one gratuitous request only, no burst (the vendor sample's behaviour)",
-        "--no-flush": "up: do not flush the routers",
-        "--fresh": "up: flush over fresh connections, not the warm ones",
-    }
-
-    def __init__(self, argv: t.Sequence[str]) -> None:
-        self.config = DEFAULT_CONFIG
-        self.command = ""
-        self.e0 = 0.0
-        for switch in self.SWITCHES:
-            setattr(self, switch[2:].replace("-", "_"), False)
-        args = list(argv)
-        while args:
-            arg = args.pop(0)
-            if arg in ("-h", "--help"):
-                raise UsageError("", 0)
-            if arg == "--config" and args:
-                self.config = args.pop(0)
-            elif arg.startswith("--config="):
-                self.config = arg.split("=", 1)[1]
-            elif arg in self.SWITCHES:
-                setattr(self, arg[2:].replace("-", "_"), True)
-            elif arg in COMMANDS and not self.command:
-                self.command = arg
-            else:
-                raise UsageError("unknown argument %r" % arg)
-        if not self.command:
-            raise UsageError("a command is needed")
-
-
-class UsageError(Exception):
-    def __init__(self, message: str, code: int = EXIT_CONFIG) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def usage() -> str:
     text = __doc__.split("Private module", maxsplit=1)[0].strip() + "\n\nusage: sipha-vip [--config FILE] [switches] COMMAND\n"
     text += "  --config FILE  config file (default %s)\n" % DEFAULT_CONFIG
@@ -438,7 +430,9 @@ def usage() -> str:
         "The up switches are for drills and benchmarks, not for production use.\n"
 
 
-def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0: t.Optional[float] = None) -> int:
+def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0: t.Optional[float] = None,
+         head: t.Optional[fast.Head] = None) -> int:
+    """The whole program; ``head``: what the fast path of ``up`` did already (``_vip_fast.main``)."""
     t0 = time.monotonic() if t0 is None else t0
     # run as root by the management layer: only the system's own tools (ip, ssh), whatever PATH it had
     os.environ["PATH"] = SAFE_PATH
@@ -449,10 +443,16 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
                                                          + usage())
         return error.code
     options.e0 = time.time() - (time.monotonic() - t0) if e0 is None else e0
+    options.head = head   # type: ignore[attr-defined]
     log = Log(options.command, t0, quiet=options.quiet or options.command in ("status", "_announce"))
-    log.step("start", "sipha-vip %s (pid %d)" % (options.command, os.getpid()))
+    if head is not None:
+        log.replay(head.steps)
+        log.step("program loaded")
+    else:
+        log.step("start", "sipha-vip %s (pid %d)" % (options.command, os.getpid()))
     try:
         with open(options.config, encoding="utf-8") as handle:
+            stat = os.fstat(handle.fileno())
             config = vc.parse(handle.read())
     except OSError as error:
         log.step("config unreadable", "%s: %s" % (options.config, error.strerror), warning=True)
@@ -460,6 +460,11 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
     except DesignError as error:
         log.step("config invalid", "%s: %s" % (options.config, error), warning=True)
         return EXIT_CONFIG
+    if head is None:
+        try:
+            fast.remember(options.config, stat, fast_values(config))
+        except OSError as error:
+            log.step("validated copy not kept", str(error), warning=True)
     host = Host(config)
     code = EXIT_OK
     try:

@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""sipha-vip's entry point and the fast path of ``up``: the VIP on the wire before the rest is imported.
+
+A takeover's first milliseconds are outage. The whole program imports json,
+re, ipaddress, typing, subprocess, threading... and validates its config
+before it acts: 8-14 ms on a 2-core VM before the address could be added.
+This module, and what it imports (``_vip_arp``, ``_vip_netlink``), use only
+modules built into the interpreter, and a copy of the config that the whole
+program validated earlier:
+
+* every run of the whole program that loaded and validated the config file,
+  as root, keeps the values ``up`` needs in ``<run_dir>/validated``
+  (marshal, 0600), with the identity of the file it read: device, inode,
+  size, mtime and ctime in ns. Any write, rename or chmod of the config
+  changes that identity, so a stale copy is never used;
+* ``up`` looks there first. When the identity matches, it takes the lock
+  (without waiting), adds the VIP over rtnetlink and sends the first
+  announcement round, then hands over to the whole program, which loads and
+  validates the config again and does the rest (background announcer,
+  duplicate check, router flush, state, exit code);
+* otherwise (no copy, a changed config, a contended lock, ``split_brain:
+  refuse``, any error) it does nothing and the whole program does all of it.
+
+Python 3.8+ standard library only; installed on SIP hosts with the program.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import marshal
+import os
+import select
+import sys
+import time
+
+from ansible_collections.sipha.network.plugins.module_utils import _vip_arp as arp
+from ansible_collections.sipha.network.plugins.module_utils import _vip_netlink as nl
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import typing as t
+
+RUN_DIR = "/run/sipha-vip"
+DEFAULT_CONFIG = "/etc/sipha/vip.json"
+CACHE_NAME = "validated"
+CACHE_FORMAT = 1
+EEXIST = 17
+COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce")
+#: what the fast path needs of the config, in the validated copy
+CACHED_FIELDS = ("vip", "prefix", "interface", "label", "split_brain", "directed_arp", "run_dir", "arp_targets",
+                 "warm_flush", "hedge_ms")
+SAFE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+SIGKILL = 9
+
+
+class UsageError(Exception):
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Options:
+    """The command line (parsed by hand: argparse alone costs ~13 ms of start-up on the critical path)."""
+
+    SWITCHES = {
+        "--json": "print the run's record as JSON on stdout",
+        "--quiet": "no step lines on stderr (syslog still gets them)",
+        "--no-announce": "up: send no ARP at all",
+        "--no-garp": "up: no gratuitous ARP",
+        "--no-directed": "up: no directed ARP to the routers",
+        "--garp-once": "up: one gratuitous request only, no burst (the vendor sample's behaviour)",
+        "--no-flush": "up: do not flush the routers",
+        "--fresh": "up: flush over fresh connections, not the warm ones",
+        "--no-fast": "up: skip the fast path (load and validate the config first, then act)",
+    }
+
+    def __init__(self, argv: t.Sequence[str]) -> None:
+        self.config = DEFAULT_CONFIG
+        self.command = ""
+        self.e0 = 0.0
+        for switch in self.SWITCHES:
+            setattr(self, switch[2:].replace("-", "_"), False)
+        args = list(argv)
+        while args:
+            arg = args.pop(0)
+            if arg in ("-h", "--help"):
+                raise UsageError("", 0)
+            if arg == "--config" and args:
+                self.config = args.pop(0)
+            elif arg.startswith("--config="):
+                self.config = arg.split("=", 1)[1]
+            elif arg in self.SWITCHES:
+                setattr(self, arg[2:].replace("-", "_"), True)
+            elif arg in COMMAND_NAMES and not self.command:
+                self.command = arg
+            else:
+                raise UsageError("unknown argument %r" % arg)
+        if not self.command:
+            raise UsageError("a command is needed")
+
+
+def round_frames(mac: bytes, vip: str, arp_targets: t.Sequence[str], directed_arp: bool,
+                 options: Options) -> t.List[t.Tuple[str, bytes]]:
+    """One announcement round as configured, less what the drill switches turn off."""
+    if options.no_announce:
+        return []
+    return arp.announcements(mac, vip, arp_targets, garp=not options.no_garp, replies=not options.garp_once,
+                             directed=directed_arp and not options.no_directed and not options.garp_once)
+
+
+# The validated copy -----------------------------------------------------------------------------
+def identity(stat: os.stat_result) -> t.Tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def remember(config_path: str, stat: os.stat_result, values: t.Mapping[str, t.Any]) -> bool:
+    """Keep the validated values of the config file read with ``stat``; False if nothing was written
+    (not root, or the same copy is there already)."""
+    if os.geteuid() != 0:
+        return False
+    os.makedirs(values["run_dir"], mode=0o700, exist_ok=True)
+    entry = {"format": CACHE_FORMAT, "config": os.path.abspath(config_path), "identity": identity(stat)}
+    entry.update((field, values[field]) for field in CACHED_FIELDS)
+    path = os.path.join(values["run_dir"], CACHE_NAME)
+    if recall_file(path) == entry:
+        return False
+    temp = "%s.%d" % (path, os.getpid())
+    with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        marshal.dump(entry, handle)
+    os.replace(temp, path)
+    return True
+
+
+def recall_file(path: str) -> t.Optional[t.Dict[str, t.Any]]:
+    """The copy at ``path`` if it is this user's own, writable by nobody else, and readable."""
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            if stat.st_uid != os.geteuid() or stat.st_mode & 0o022:
+                return None
+            entry = marshal.load(handle)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return entry if isinstance(entry, dict) and entry.get("format") == CACHE_FORMAT else None
+
+
+def recall(config_path: str, run_dir: str) -> t.Optional[t.Dict[str, t.Any]]:
+    """The validated copy of ``config_path`` if the file is still the one that was validated."""
+    entry = recall_file(os.path.join(run_dir, CACHE_NAME))
+    if entry is None or entry.get("config") != os.path.abspath(config_path):
+        return None
+    try:
+        if identity(os.stat(config_path)) != tuple(entry["identity"]):
+            return None
+    except OSError:
+        return None
+    return entry
+
+
+# Children started without the subprocess module (its imports cost ~4 ms) ---------------------------
+def which(name: str) -> str:
+    """``name`` on SAFE_PATH (the program never uses the caller's PATH)."""
+    for directory in SAFE_PATH.split(":"):
+        path = os.path.join(directory, name)
+        if os.access(path, os.X_OK):
+            return path
+    raise OSError(2, "No such file or directory", name)
+
+
+class Spawned:
+    """A child started with posix_spawn, its stdout and stderr on pipes; the part of Popen's interface
+    that the flush runner uses (``stdout``, ``stderr``, ``poll``, ``wait``, ``kill``)."""
+
+    def __init__(self, argv: t.Sequence[str]) -> None:
+        program = which(argv[0])
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            self.pid = os.posix_spawn(program, list(argv), {"PATH": SAFE_PATH}, file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)])
+        except OSError:
+            for fd in (out_r, err_r):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (out_w, err_w):
+                os.close(fd)
+        self.stdout = open(out_r, "rb", buffering=0)   # pylint: disable=consider-using-with
+        self.stderr = open(err_r, "rb", buffering=0)   # pylint: disable=consider-using-with
+        self.returncode: t.Optional[int] = None
+        self.out = b""      # what was read already (``collect``)
+        self.err = b""
+        self.ended: t.Optional[float] = None   # monotonic time both streams closed, if that was seen
+
+    def streams(self) -> t.List[t.Any]:
+        """The output streams not read to their end yet."""
+        return [stream for stream in (self.stdout, self.stderr) if not stream.closed]
+
+    def _reaped(self, status: int) -> int:
+        self.returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        return self.returncode
+
+    def poll(self) -> t.Optional[int]:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return self._reaped(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            return self._reaped(os.waitpid(self.pid, 0)[1])
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def start_warm_flushes(routers: t.Sequence[t.Mapping[str, t.Any]]) -> t.Dict[str, t.Tuple[Spawned, float]]:
+    """The flush of every router that has a warm connection, started now; name -> (child, start time).
+    A router without one, or whose ssh cannot be started, is left to the whole program."""
+    started: t.Dict[str, t.Tuple[Spawned, float]] = {}
+    for router in routers:
+        if os.path.exists(router["control_path"]):
+            try:
+                started[router["name"]] = (Spawned(router["argv"]), time.monotonic())
+            except OSError:
+                continue
+    return started
+
+
+def collect(children: t.Sequence[Spawned], bound: float) -> None:
+    """Read the children's output until each has closed both streams, or for ``bound`` seconds at most,
+    noting when each ended; what is left open is for the whole program's flush runner."""
+    deadline = time.monotonic() + bound
+    while True:
+        watched = {stream.fileno(): (child, stream) for child in children for stream in child.streams()}
+        left = deadline - time.monotonic()
+        if not watched or left <= 0:
+            return
+        for fd in select.select(list(watched), [], [], left)[0]:
+            child, stream = watched[fd]
+            chunk = os.read(fd, 4096)
+            if stream is child.stdout:
+                child.out += chunk
+            else:
+                child.err += chunk
+            if not chunk:
+                stream.close()
+                if not child.streams():
+                    child.ended = time.monotonic()
+
+
+# The fast path of up --------------------------------------------------------------------------------
+class Head:
+    """What the fast path did before handing over: the lock it holds, the VIP, the first round."""
+
+    def __init__(self, lock_fd: int, lock_epoch: float) -> None:
+        self.lock_fd = lock_fd
+        self.lock_epoch = lock_epoch
+        self.added = False
+        self.link: t.Optional[arp.ArpLink] = None
+        self.first_epoch: t.Optional[float] = None
+        self.sent: t.Optional[t.List[str]] = None   # None: the first round is still to be sent
+        self.early: t.Dict[str, t.Tuple[Spawned, float]] = {}   # flushes started over warm connections
+        self.steps: t.List[t.Dict[str, t.Any]] = []
+
+    def step(self, t0: float, name: str, detail: str = "", **extra: t.Any) -> None:
+        self.steps.append(dict({"step": name, "ms": round((time.monotonic() - t0) * 1000.0, 1)},
+                               **({"detail": detail} if detail else {}), **extra))
+
+
+def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
+    """Lock, add the VIP and send the first round from the validated copy; None if it was not done
+    (then nothing was changed and the lock is free again)."""
+    fd = None
+    try:
+        entry = recall(options.config, run_dir)
+        if entry is None or entry["split_brain"] != "proceed":
+            return None
+        fd = os.open(os.path.join(entry["run_dir"], "lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)   # contended: the whole program waits for it
+        head = Head(fd, time.time())
+        head.step(t0, "start", "sipha-vip up (pid %d), fast path" % os.getpid())
+        head.step(t0, "lock")
+        code = nl.add_address(entry["interface"], entry["vip"], entry["prefix"], entry["label"])
+        if code not in (0, EEXIST):
+            raise OSError(code, os.strerror(code))
+    except (OSError, KeyError, TypeError, ValueError):
+        if fd is not None:
+            os.close(fd)
+        return None
+    head.added = code == 0
+    head.step(t0, "vip added" if head.added else "vip already held",
+              "%s/%d dev %s" % (entry["vip"], entry["prefix"], entry["interface"]))
+    try:
+        # kept open for the whole program: closing a packet socket waits for an RCU grace period (~15 ms)
+        head.link = arp.ArpLink(entry["interface"])
+        frames = round_frames(head.link.mac, entry["vip"], entry["arp_targets"], entry["directed_arp"], options)
+        head.first_epoch = head.link.send(frames)
+        head.sent = [name for name, _frame in frames]
+    except (OSError, KeyError, TypeError, ValueError):
+        return head   # the whole program sends the first round
+    if frames:
+        head.step(t0, "first announcement sent", ", ".join(head.sent), epoch=head.first_epoch)
+    if not options.no_flush and not options.fresh:
+        head.early = start_warm_flushes(entry["warm_flush"])
+        if head.early:
+            head.step(t0, "router flush started", "%s over warm connections" % ", ".join(sorted(head.early)))
+            # wait for them here, bounded by the hedge: they are done in ~15 ms, and the rest of the
+            # program's imports would only compete with them for the CPU
+            collect([child for child, _started in head.early.values()], entry["hedge_ms"] / 1000.0)
+    return head
+
+
+def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run_dir: str = RUN_DIR) -> int:
+    """The program's entry point (the launcher calls it): the fast path of ``up``, then the rest."""
+    t0 = time.monotonic() if t0 is None else t0
+    e0 = time.time() - (time.monotonic() - t0)
+    argv = sys.argv[1:] if argv is None else argv
+    head = None
+    try:
+        options = Options(argv)
+        if options.command == "up" and not options.no_fast:
+            head = take(options, t0, run_dir)
+    except UsageError:
+        pass   # the whole program prints the usage
+    # pylint: disable-next=import-outside-toplevel
+    from ansible_collections.sipha.network.plugins.module_utils import _vip_takeover as takeover
+    return takeover.main(argv, t0=t0, e0=e0, head=head)
