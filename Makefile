@@ -2,11 +2,12 @@
 #   make test      everything CI runs (bootstrap, unit, sanity, lint, molecule)
 #   make check     the quick edit loop: unit + sanity + lint (no containers)
 #   make demo      the embedded lab: rollout (site.yml), idempotent re-run, failover drill; lab left up
+#   make bench     the convergence benchmark on the lab (not in CI; ~25 min): benchmarks/results.md
 #   make lab-down  tear the lab down
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build clean-lab demo lab-test lab-down
+.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build clean-lab demo lab-test lab-down bench
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -41,6 +42,9 @@ lab-test: bootstrap
 
 lab-down:
 	lab/lab.sh down
+
+bench:                ## needs no CI: 360 switchovers
+	lab/run.sh bench
 
 build: bootstrap-python
 	ci/build-collection.sh

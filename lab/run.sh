@@ -2,6 +2,8 @@
 # Rollout and proof on the embedded lab.
 #   lab/run.sh demo    README command 1: bootstrap, lab up, site.yml (cold), site.yml again (must change
 #                      nothing), the failover drill; prints the summary and leaves the lab up
+#   lab/run.sh bench [bench.py args]
+#                      the convergence benchmark (benchmarks/bench.py) on the lab, rolled out first; ~25 min
 #   lab/run.sh test    what `make test` runs: the same from a clean lab, plus validate.yml against an induced
 #                      both-hosts-hold-the-VIP and a router left with the old MAC; tears the lab down
 set -euo pipefail
@@ -94,15 +96,24 @@ The lab is still up: ansible-playbook -i lab/inventory playbooks/validate.yml (o
 against it; lab/lab.sh garp r1 ignore makes a router ignore gratuitous ARP. Tear it down with: make lab-down
 TXT
     ;;
+  bench)
+    "$ROOT/ci/bootstrap.sh" all
+    use_venv
+    "$here/lab.sh" up
+    mkdir -p "$state/logs"
+    playbook site "$state/logs/site-bench.log" || { tail -40 "$state/logs/site-bench.log" >&2; die "site.yml failed"; }
+    shift
+    python3 "$ROOT/benchmarks/bench.py" "$@"
+    ;;
   test)
     use_venv
     "$here/lab.sh" down >/dev/null 2>&1 || true
     "$here/lab.sh" up
     rollout
     "$here/lab.sh" garp r2 ignore
-    drill -e sipha_drill_switchovers=2 -e sipha_drill_max_outage_ms=500
+    drill -e sipha_drill_switchovers=2 -e sipha_drill_max_outage_ms=100
     negative_checks
     "$here/lab.sh" down
     ;;
-  *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

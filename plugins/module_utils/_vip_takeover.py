@@ -238,6 +238,7 @@ def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Di
         record["lock_acquired_epoch"] = time.time()
         log.step("lock")
     else:   # the fast path holds the lock and has added the VIP
+        host.prepare_dirs()
         host.lock_fd = head.lock_fd
         record["lock_acquired_epoch"] = head.lock_epoch
     record["fast_path"] = head is not None
