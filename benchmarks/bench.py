@@ -102,8 +102,11 @@ def wait_answers(host, client_ips, since, cap):
 
 
 def start_cell(clients):
-    for host in HOSTS:
+    for host in HOSTS:                              # a fresh responder and log on each host, each cell
+        x(host, "pkill", "-f", DRILL_DIR + "/responder.py", check=False)
         x(host, "truncate", "-s", "0", DRILL_DIR + "/responder.log")
+        subprocess.run(["podman", "exec", "-d", "sipha-lab-" + host, "python3", DRILL_DIR + "/responder.py", VIP, host,
+                        DRILL_DIR + "/responder.log", "3600"], check=True, timeout=30)
     for phone in clients:
         ip = PHONES[phone][0]
         x(phone, "pkill", "-x", "sipp", check=False)
@@ -228,9 +231,6 @@ def main():
         x(host, "mkdir", "-p", DRILL_DIR)
         subprocess.run(["podman", "cp", os.path.join(ROOT, "playbooks", "files", "sipha_sip_responder.py"),
                         "sipha-lab-%s:%s/responder.py" % (host, DRILL_DIR)], check=True, timeout=30)
-        x(host, "pkill", "-f", DRILL_DIR + "/responder.py", check=False)
-        subprocess.run(["podman", "exec", "-d", "sipha-lab-" + host, "python3", DRILL_DIR + "/responder.py", VIP, host,
-                        DRILL_DIR + "/responder.log", "14400"], check=True, timeout=30)
     for phone in PHONES:
         x(phone, "mkdir", "-p", DRILL_DIR)
         subprocess.run(["podman", "cp", os.path.join(ROOT, "playbooks", "files", "sipha_options.xml"),

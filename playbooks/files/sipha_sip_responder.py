@@ -46,7 +46,10 @@ def main():
                 return 0
             reply, call_id = answer(data, name)
             if reply:
-                sock.sendto(reply, peer)
+                try:
+                    sock.sendto(reply, peer)
+                except OSError:   # the VIP left this host between the request and the answer: not answered
+                    continue
                 log.write("%.6f %s\n" % (time.time(), call_id))
 
 
