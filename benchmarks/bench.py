@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -224,8 +225,15 @@ def main():
     cli.add_argument("--strategies", default="a,b,d,e,g,c")
     cli.add_argument("--behaviours", default="honour,ignore,stopped")
     cli.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results.md"))
+    cli.add_argument("--render", metavar="JSON", help="only write the tables again from a results.json")
     args = cli.parse_args()
+    if args.render:
+        with open(args.render, encoding="utf-8") as handle:
+            raw = {tuple(key.split("/")): results for key, results in json.load(handle).items()}
+        write(args, raw, None)
+        return 0
     started = time.time()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))   # still restore the lab (finally)
     for host in HOSTS:
         x(host, "systemctl", "stop", "sipha-vip-refresh.timer")   # no announcement but the strategy's own
         x(host, "mkdir", "-p", DRILL_DIR)
@@ -254,10 +262,9 @@ def main():
                     wait_answers(current, client_ips, time.time() + 0.3, 10)   # steady traffic before the next
                 stop_cell(clients)
                 rows = {host: answers(host) for host in HOSTS}
-                results = measure(events, rows, client_ips)
-                table[(key, behaviour)] = {"exec": summarise(results, args.cap),
-                                           "t0": summarise(results, args.cap, "outage_t0_ms"), "raw": results}
-                print("%s/%s: %s" % (key, behaviour, json.dumps(table[(key, behaviour)]["exec"])), flush=True)
+                table[(key, behaviour)] = measure(events, rows, client_ips)
+                print("%s/%s: %s" % (key, behaviour, json.dumps(summarise(table[(key, behaviour)], args.cap))),
+                      flush=True)
     finally:
         for phone in PHONES:
             x(phone, "pkill", "-x", "sipp", check=False)
@@ -271,14 +278,18 @@ def main():
     return 0
 
 
-def write(args, table, seconds):
+def write(args, raw, seconds):
+    """results.md (the tables) and results.json (every switchover) from {(strategy, behaviour): results}."""
     behaviours = args.behaviours.split(",")
-    raw = {"%s/%s" % key: cell["raw"] for key, cell in table.items()}
     with open(os.path.splitext(args.out)[0] + ".json", "w", encoding="utf-8") as handle:
-        json.dump(raw, handle, indent=1, sort_keys=True)
+        json.dump({"%s/%s" % key: results for key, results in raw.items()}, handle, indent=1, sort_keys=True)
+    table = {key: {"exec": summarise(results, args.cap), "t0": summarise(results, args.cap, "outage_t0_ms")}
+             for key, results in raw.items()}
+    per_censored = args.cap * RATE
     lines = ["# Convergence benchmark (embedded lab)", "",
-             "`python3 benchmarks/bench.py --switchovers %d --cap %d` on the lab of `make demo`, %s; %d s in all; "
-             "every switchover in `%s`." % (args.switchovers, args.cap, time.strftime("%Y-%m-%d"), seconds,
+             "`python3 benchmarks/bench.py --switchovers %d --cap %d` on the lab of `make demo`, %s%s; "
+             "every switchover in `%s`." % (args.switchovers, args.cap, time.strftime("%Y-%m-%d"),
+                                            "; %d s in all" % seconds if seconds else "",
                                             os.path.relpath(os.path.splitext(args.out)[0] + ".json", ROOT)), "",
              "Each switchover: `sipha-vip down` on the holder and `sipha-vip [switches] up` on the other, "
              "exec'd at the same instant. Outage: from the exec of `up` to the first SIP answer from the new "
@@ -293,8 +304,10 @@ def write(args, table, seconds):
             cells = []
             for behaviour in behaviours:
                 cell = table.get((key, behaviour), {}).get(clock)
-                cells.append("—" if cell is None else "%s / %s / %s; lost %d%s" % (
-                    cell["median"], cell["p95"], cell["max"], cell["lost"],
+                cells.append("—" if cell is None else "%s / %s / %s; lost %s%s" % (
+                    cell["median"], cell["p95"], cell["max"],
+                    "%d" % cell["lost"] if not cell["censored"] else
+                    "≥ %d per client in each one > cap%s" % (per_censored, " + %d" % cell["lost"] if cell["lost"] else ""),
                     "; %d/%d > cap" % (cell["censored"], cell["n"]) if cell["censored"] else ""))
             lines.append("| (%s) %s | %s |" % (key, STRATEGIES[key][0], " | ".join(cells)))
         lines.append("")

@@ -48,7 +48,8 @@ RUN_DIR = "/run/sipha-vip"
 DEFAULT_CONFIG = "/etc/sipha/vip.json"
 CACHE_NAME = "validated"
 CACHE_FORMAT = 1
-EEXIST = 17
+EEXIST, EADDRNOTAVAIL = 17, 99
+SIGTERM = 15
 COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce")
 #: what the fast path needs of the config, in the validated copy
 CACHED_FIELDS = ("vip", "prefix", "interface", "label", "split_brain", "directed_arp", "run_dir", "arp_targets",
@@ -75,7 +76,7 @@ class Options:
         "--garp-once": "up: one gratuitous request only, no burst (the vendor sample's behaviour)",
         "--no-flush": "up: do not flush the routers",
         "--fresh": "up: flush over fresh connections, not the warm ones",
-        "--no-fast": "up: skip the fast path (load and validate the config first, then act)",
+        "--no-fast": "up, down: skip the fast path (load and validate the config first, then act)",
     }
 
     def __init__(self, argv: t.Sequence[str]) -> None:
@@ -260,7 +261,31 @@ def collect(children: t.Sequence[Spawned], bound: float) -> None:
                     child.ended = time.monotonic()
 
 
-# The fast path of up --------------------------------------------------------------------------------
+# The background announcer of the last up (its pid file in run_dir) -------------------------------
+def announcer_pid(run_dir: str) -> t.Optional[int]:
+    """The running announcer's pid, if the pid file names a live ``sipha-vip _announce``."""
+    try:
+        with open(os.path.join(run_dir, "announcer.pid"), encoding="utf-8") as handle:
+            pid = int(handle.read().strip())
+        with open("/proc/%d/cmdline" % pid, "rb") as handle:
+            cmdline = handle.read().split(b"\0")
+        return pid if b"_announce" in cmdline else None
+    except (OSError, ValueError):
+        return None
+
+
+def stop_announcer(run_dir: str) -> bool:
+    pid = announcer_pid(run_dir)
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, SIGTERM)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+# The fast paths of up and down --------------------------------------------------------------------------------
 class Head:
     """What the fast path did before handing over: the lock it holds, the VIP, the first round."""
 
@@ -268,6 +293,8 @@ class Head:
         self.lock_fd = lock_fd
         self.lock_epoch = lock_epoch
         self.added = False
+        self.removed = False
+        self.announcer_stopped = False
         self.link: t.Optional[arp.ArpLink] = None
         self.first_epoch: t.Optional[float] = None
         self.sent: t.Optional[t.List[str]] = None   # None: the first round is still to be sent
@@ -279,25 +306,35 @@ class Head:
                                **({"detail": detail} if detail else {}), **extra))
 
 
-def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
-    """Lock, add the VIP and send the first round from the validated copy; None if it was not done
-    (then nothing was changed and the lock is free again)."""
-    fd = None
+def _locked(options: Options, t0: float, run_dir: str, up: bool) -> t.Tuple[t.Dict[str, t.Any], Head]:
+    """The validated copy and a Head holding the lock (raises OSError/KeyError when there is none)."""
+    entry = recall(options.config, run_dir)
+    if entry is None or (up and entry["split_brain"] != "proceed"):
+        raise KeyError("no usable validated copy")
+    fd = os.open(os.path.join(entry["run_dir"], "lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        entry = recall(options.config, run_dir)
-        if entry is None or entry["split_brain"] != "proceed":
-            return None
-        fd = os.open(os.path.join(entry["run_dir"], "lock"), os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)   # contended: the whole program waits for it
-        head = Head(fd, time.time())
-        head.step(t0, "start", "sipha-vip up (pid %d), fast path" % os.getpid())
-        head.step(t0, "lock")
+    except OSError:
+        os.close(fd)
+        raise
+    head = Head(fd, time.time())
+    head.step(t0, "start", "sipha-vip %s (pid %d), fast path" % (options.command, os.getpid()))
+    head.step(t0, "lock")
+    return entry, head
+
+
+def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
+    """``up``: lock, add the VIP, send the first round and start the warm flushes from the validated copy;
+    None if it was not done (then nothing was changed and the lock is free again)."""
+    head = None
+    try:
+        entry, head = _locked(options, t0, run_dir, up=True)
         code = nl.add_address(entry["interface"], entry["vip"], entry["prefix"], entry["label"])
         if code not in (0, EEXIST):
             raise OSError(code, os.strerror(code))
     except (OSError, KeyError, TypeError, ValueError):
-        if fd is not None:
-            os.close(fd)
+        if head is not None:
+            os.close(head.lock_fd)
         return None
     head.added = code == 0
     head.step(t0, "vip added" if head.added else "vip already held",
@@ -318,7 +355,37 @@ def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
             head.step(t0, "router flush started", "%s over warm connections" % ", ".join(sorted(head.early)))
             # wait for them here, bounded by the hedge: they are done in ~15 ms, and the rest of the
             # program's imports would only compete with them for the CPU
-            collect([child for child, _started in head.early.values()], entry["hedge_ms"] / 1000.0)
+            children = [child for child, _started in head.early.values()]
+            collect(children, entry["hedge_ms"] / 1000.0)
+            if frames and any(child.ended is not None and child.poll() == 0 for child in children):
+                # a flushed router asks who has the VIP at its next packet; while the old holder still has
+                # it, either may answer first. Announce again: the router learns this host now.
+                try:
+                    head.link.send(frames)
+                    head.step(t0, "announced again after the flush")
+                except OSError:
+                    pass
+    return head
+
+
+def take_down(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
+    """``down``: lock, stop the background announcer, remove the VIP from the validated copy; None if not done.
+    Fast so that the old holder stops answering for the VIP while the new one announces it."""
+    head = None
+    try:
+        entry, head = _locked(options, t0, run_dir, up=False)
+        head.announcer_stopped = stop_announcer(entry["run_dir"])
+        if head.announcer_stopped:
+            head.step(t0, "background announcer stopped")
+        code = nl.delete_address(entry["interface"], entry["vip"], entry["prefix"])
+        if code not in (0, EADDRNOTAVAIL):
+            raise OSError(code, os.strerror(code))
+    except (OSError, KeyError, TypeError, ValueError):
+        if head is not None:
+            os.close(head.lock_fd)
+        return None
+    head.removed = code == 0
+    head.step(t0, "vip removed" if head.removed else "vip was not held", "%s/%d" % (entry["vip"], entry["prefix"]))
     return head
 
 
@@ -332,6 +399,8 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run
         options = Options(argv)
         if options.command == "up" and not options.no_fast:
             head = take(options, t0, run_dir)
+        elif options.command == "down" and not options.no_fast:
+            head = take_down(options, t0, run_dir)
     except UsageError:
         pass   # the whole program prints the usage
     # pylint: disable-next=import-outside-toplevel

@@ -173,27 +173,13 @@ class Host:
 
     # the background announcer (second burst) --------------------------------------------
     def _pidfile(self) -> str:
-        return os.path.join(self.config.run_dir, "announcer.pid")
+        return os.path.join(self.config.run_dir, "announcer.pid")   # read by _vip_fast.announcer_pid
 
     def announcer_pid(self) -> t.Optional[int]:
-        try:
-            with open(self._pidfile(), encoding="utf-8") as handle:
-                pid = int(handle.read().strip())
-            with open("/proc/%d/cmdline" % pid, "rb") as handle:
-                cmdline = handle.read().split(b"\0")
-            return pid if b"_announce" in cmdline else None
-        except (OSError, ValueError):
-            return None
+        return fast.announcer_pid(self.config.run_dir)
 
     def stop_announcer(self) -> bool:
-        pid = self.announcer_pid()
-        if pid is None:
-            return False
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return False
-        return True
+        return fast.stop_announcer(self.config.run_dir)
 
     def start_announcer(self, config_path: str, flags: t.List[str]) -> int:
         program = os.path.abspath(sys.argv[0])
@@ -283,6 +269,12 @@ def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Di
                 record["routers"] = vf.flush_all(config, config.flush["warm"] and not options.fresh, log.t0,
                                                  lambda result: log_flush(log, result),
                                                  early=head.early if head is not None else None)
+                seen = {name for name, (child, _s) in head.early.items()
+                        if child.ended and child.poll() == 0} if head is not None else set()
+                late = [r["name"] for r in record["routers"] if r.get("ok") and r["name"] not in seen]
+                if frames and late:   # as the fast path does after its flushes: the router learns this host
+                    link.send(frames)
+                    log.step("announced again after the flush", ", ".join(late))
             if probe is not None:
                 probe.join()
                 if record["other_holders"]:
@@ -316,10 +308,18 @@ def log_flush(log: Log, result: t.Dict[str, t.Any]) -> None:
         log.step("router %s NOT flushed" % result["name"], result["error"], warning=True)
 
 
-def cmd_down(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> t.Dict[str, t.Any]:
+def cmd_down(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
     record: t.Dict[str, t.Any] = {"command": "down", "vip": config.cidr, "interface": config.interface,
-                                  "started_epoch": _options.e0}
+                                  "started_epoch": options.e0}
+    head: t.Optional[fast.Head] = getattr(options, "head", None)
     host.prepare_dirs()
+    record["fast_path"] = head is not None
+    if head is not None:   # the fast path stopped the announcer and removed the VIP, holding the lock
+        host.lock_fd = head.lock_fd
+        record["removed"] = head.removed
+        host.unlock()
+        record["held"] = False
+        return record
     if not host.lock(config.lock_timeout_ms):
         raise TakeoverError("another sipha-vip run held the lock for more than %d ms" % config.lock_timeout_ms,
                             EXIT_LOCK)

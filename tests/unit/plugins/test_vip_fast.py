@@ -183,6 +183,38 @@ def test_one_parser_for_both_paths():
     assert fast.round_frames(b"\x02" * 6, "198.51.100.10", ["198.51.100.2"], True, quiet) == []
 
 
+class FakeLink:
+    """Stands in for the packet socket: records each round sent."""
+
+    rounds: list = []
+
+    def __init__(self, interface):
+        self.mac = b"\x02\x00\x5e\x00\x53\x01"
+
+    def send(self, frames):
+        FakeLink.rounds.append([name for name, _f in frames])
+        return time.time()
+
+
+@pytest.mark.parametrize("flush, rounds", [("true", 2), ("false", 1)])
+def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, flush, rounds):
+    """A flushed router asks who has the VIP at its next packet, and the old holder may still answer: after
+    a successful early flush the fast path sends the round again (after a failed one there is nothing to redo)."""
+    (tmp_path / "run").mkdir()
+    pathlib.Path(tmp_path / "run" / "cm-r1").touch()
+    entry = dict(values(tmp_path, warm_flush=[{"name": "r1", "control_path": str(tmp_path / "run" / "cm-r1"),
+                                                "argv": [flush]}]), config="x")
+    monkeypatch.setattr(fast, "recall", lambda path, run_dir: entry)
+    monkeypatch.setattr(fast.nl, "add_address", lambda *args: 0)
+    monkeypatch.setattr(fast.arp, "ArpLink", FakeLink)
+    FakeLink.rounds = []
+    head = fast.take(fast.Options(["up"]), time.monotonic(), str(tmp_path / "run"))
+    assert head is not None and head.added and list(head.early) == ["r1"]
+    assert FakeLink.rounds == [["directed 198.51.100.2", "gratuitous request", "gratuitous reply"]] * rounds
+    assert ("announced again after the flush" in [s["step"] for s in head.steps]) == (rounds == 2)
+    os.close(head.lock_fd)
+
+
 # children started without subprocess, and the early flush ---------------------------------------------------------
 def test_spawned_child_output_exit_and_kill():
     child = fast.Spawned(["sh", "-c", "echo out; echo err >&2; exit 3"])
@@ -282,5 +314,6 @@ def test_installed_program_takes_the_fast_path_only_with_a_valid_copy(tmp_path, 
     assert first["fast_path"] and first["added"] and first["exit"] == 0, first
     assert steps[:5] == ["start", "lock", "vip added", "first announcement sent", "program loaded"], steps
     assert second["fast_path"] and second["added"] is False and count == "1"
-    assert down["removed"] is True
+    assert down["removed"] is True and down["fast_path"]
+    assert [s["step"] for s in down["steps"]][:3] == ["start", "lock", "vip removed"]
     assert after_touch["fast_path"] is False and after_touch["added"] is True   # changed file: the whole program
