@@ -265,6 +265,7 @@ def main():
                 table[(key, behaviour)] = measure(events, rows, client_ips)
                 print("%s/%s: %s" % (key, behaviour, json.dumps(summarise(table[(key, behaviour)], args.cap))),
                       flush=True)
+                write(args, table, time.time() - started, quiet=True)   # what is done so far, at each cell
     finally:
         for phone in PHONES:
             x(phone, "pkill", "-x", "sipp", check=False)
@@ -278,7 +279,7 @@ def main():
     return 0
 
 
-def write(args, raw, seconds):
+def write(args, raw, seconds, quiet=False):
     """results.md (the tables) and results.json (every switchover) from {(strategy, behaviour): results}."""
     behaviours = args.behaviours.split(",")
     with open(os.path.splitext(args.out)[0] + ".json", "w", encoding="utf-8") as handle:
@@ -319,7 +320,8 @@ def write(args, raw, seconds):
                          sum(c["n"] for c in cells), max(c["late_ms"] for c in cells)))
     with open(args.out, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    if not quiet:
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ container() {  # name image networks... (-- extra podman args)
 }
 
 x() { podman exec "sipha-lab-$1" "${@:2}"; }
+xi() { podman exec -i "sipha-lab-$1" "${@:2}"; }   # with this script's stdin (a here-document)
 
 nic_on() {  # container subnet -> name of its NIC on that subnet
   x "$1" ip -o -4 addr show to "$2" | awk '{print $2; exit}'
@@ -60,7 +61,7 @@ garp() {  # router honour|ignore
     honour)
       x "$router" sysctl -qw "net.ipv4.neigh.$nic.base_reachable_time_ms=30000" "net.ipv4.neigh.$nic.gc_stale_time=60" ;;
     ignore)
-      x "$router" nft -f - <<NFT
+      xi "$router" nft -f - <<NFT
 table arp sipha_lab_garp {
   chain input { type filter hook input priority 0; arp daddr ip $VIP drop; }
 }
