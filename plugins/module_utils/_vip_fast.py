@@ -1,25 +1,28 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""sipha-vip's entry point and the fast path of ``up``: the VIP on the wire before the rest is imported.
+"""sipha-vip's entry point and the fast paths of ``up`` and ``down``: act before the rest is imported.
 
 A takeover's first milliseconds are outage. The whole program imports json,
 re, ipaddress, typing, subprocess, threading... and validates its config
-before it acts: 8-14 ms on a 2-core VM before the address could be added.
-This module, and what it imports (``_vip_arp``, ``_vip_netlink``), use only
-modules built into the interpreter, and a copy of the config that the whole
-program validated earlier:
+before it acts: 12-15 ms on a 2-core VM before the address could be added.
+This module, and what it imports (``_vip_cli``, ``_vip_arp``,
+``_vip_netlink``, ``_vip_spawn``), use only modules built into the
+interpreter, and a copy of the config that the whole program validated:
 
 * every run of the whole program that loaded and validated the config file,
-  as root, keeps the values ``up`` needs in ``<run_dir>/validated``
+  as root, keeps the values the fast paths need in ``<run_dir>/validated``
   (marshal, 0600), with the identity of the file it read: device, inode,
   size, mtime and ctime in ns. Any write, rename or chmod of the config
   changes that identity, so a stale copy is never used;
 * ``up`` looks there first. When the identity matches, it takes the lock
-  (without waiting), adds the VIP over rtnetlink and sends the first
-  announcement round, then hands over to the whole program, which loads and
-  validates the config again and does the rest (background announcer,
-  duplicate check, router flush, state, exit code);
+  (without waiting), adds the VIP over rtnetlink, sends the first
+  announcement round, starts the flush over each warm router connection and
+  sends the round again once a flush went through; then it hands over to the
+  whole program, which loads and validates the config again and does the
+  rest (background announcer, duplicate check, fallbacks, state, exit code);
+* ``down`` likewise stops the background announcer and removes the VIP, so
+  that the old holder stops answering for it as the new one announces it;
 * otherwise (no copy, a changed config, a contended lock, ``split_brain:
   refuse``, any error) it does nothing and the whole program does all of it.
 
@@ -33,75 +36,26 @@ from __future__ import annotations
 import fcntl
 import marshal
 import os
-import select
 import sys
 import time
 
 from ansible_collections.sipha.network.plugins.module_utils import _vip_arp as arp
 from ansible_collections.sipha.network.plugins.module_utils import _vip_netlink as nl
+from ansible_collections.sipha.network.plugins.module_utils._vip_cli import Options, UsageError
+from ansible_collections.sipha.network.plugins.module_utils._vip_spawn import Spawned, collect
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
 RUN_DIR = "/run/sipha-vip"
-DEFAULT_CONFIG = "/etc/sipha/vip.json"
 CACHE_NAME = "validated"
 CACHE_FORMAT = 1
 EEXIST, EADDRNOTAVAIL = 17, 99
 SIGTERM = 15
-COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce")
 #: what the fast path needs of the config, in the validated copy
 CACHED_FIELDS = ("vip", "prefix", "interface", "label", "split_brain", "directed_arp", "run_dir", "arp_targets",
                  "warm_flush", "hedge_ms")
-SAFE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
-SIGKILL = 9
-
-
-class UsageError(Exception):
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class Options:
-    """The command line (parsed by hand: argparse alone costs ~13 ms of start-up on the critical path)."""
-
-    SWITCHES = {
-        "--json": "print the run's record as JSON on stdout",
-        "--quiet": "no step lines on stderr (syslog still gets them)",
-        "--no-announce": "up: send no ARP at all",
-        "--no-garp": "up: no gratuitous ARP",
-        "--no-directed": "up: no directed ARP to the routers",
-        "--garp-once": "up: one gratuitous request only, no burst (the vendor sample's behaviour)",
-        "--no-flush": "up: do not flush the routers",
-        "--fresh": "up: flush over fresh connections, not the warm ones",
-        "--no-fast": "up, down: skip the fast path (load and validate the config first, then act)",
-    }
-
-    def __init__(self, argv: t.Sequence[str]) -> None:
-        self.config = DEFAULT_CONFIG
-        self.command = ""
-        self.e0 = 0.0
-        for switch in self.SWITCHES:
-            setattr(self, switch[2:].replace("-", "_"), False)
-        args = list(argv)
-        while args:
-            arg = args.pop(0)
-            if arg in ("-h", "--help"):
-                raise UsageError("", 0)
-            if arg == "--config" and args:
-                self.config = args.pop(0)
-            elif arg.startswith("--config="):
-                self.config = arg.split("=", 1)[1]
-            elif arg in self.SWITCHES:
-                setattr(self, arg[2:].replace("-", "_"), True)
-            elif arg in COMMAND_NAMES and not self.command:
-                self.command = arg
-            else:
-                raise UsageError("unknown argument %r" % arg)
-        if not self.command:
-            raise UsageError("a command is needed")
 
 
 def round_frames(mac: bytes, vip: str, arp_targets: t.Sequence[str], directed_arp: bool,
@@ -162,70 +116,6 @@ def recall(config_path: str, run_dir: str) -> t.Optional[t.Dict[str, t.Any]]:
     return entry
 
 
-# Children started without the subprocess module (its imports cost ~4 ms) ---------------------------
-def which(name: str) -> str:
-    """``name`` on SAFE_PATH (the program never uses the caller's PATH)."""
-    for directory in SAFE_PATH.split(":"):
-        path = os.path.join(directory, name)
-        if os.access(path, os.X_OK):
-            return path
-    raise OSError(2, "No such file or directory", name)
-
-
-class Spawned:
-    """A child started with posix_spawn, its stdout and stderr on pipes; the part of Popen's interface
-    that the flush runner uses (``stdout``, ``stderr``, ``poll``, ``wait``, ``kill``)."""
-
-    def __init__(self, argv: t.Sequence[str]) -> None:
-        program = which(argv[0])
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        try:
-            self.pid = os.posix_spawn(program, list(argv), {"PATH": SAFE_PATH}, file_actions=[
-                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)])
-        except OSError:
-            for fd in (out_r, err_r):
-                os.close(fd)
-            raise
-        finally:
-            for fd in (out_w, err_w):
-                os.close(fd)
-        self.stdout = open(out_r, "rb", buffering=0)   # pylint: disable=consider-using-with
-        self.stderr = open(err_r, "rb", buffering=0)   # pylint: disable=consider-using-with
-        self.returncode: t.Optional[int] = None
-        self.out = b""      # what was read already (``collect``)
-        self.err = b""
-        self.ended: t.Optional[float] = None   # monotonic time both streams closed, if that was seen
-
-    def streams(self) -> t.List[t.Any]:
-        """The output streams not read to their end yet."""
-        return [stream for stream in (self.stdout, self.stderr) if not stream.closed]
-
-    def _reaped(self, status: int) -> int:
-        self.returncode = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        return self.returncode
-
-    def poll(self) -> t.Optional[int]:
-        if self.returncode is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                return self._reaped(status)
-        return self.returncode
-
-    def wait(self) -> int:
-        if self.returncode is None:
-            return self._reaped(os.waitpid(self.pid, 0)[1])
-        return self.returncode
-
-    def kill(self) -> None:
-        if self.poll() is None:
-            try:
-                os.kill(self.pid, SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
 def start_warm_flushes(routers: t.Sequence[t.Mapping[str, t.Any]]) -> t.Dict[str, t.Tuple[Spawned, float]]:
     """The flush of every router that has a warm connection, started now; name -> (child, start time).
     A router without one, or whose ssh cannot be started, is left to the whole program."""
@@ -237,28 +127,6 @@ def start_warm_flushes(routers: t.Sequence[t.Mapping[str, t.Any]]) -> t.Dict[str
             except OSError:
                 continue
     return started
-
-
-def collect(children: t.Sequence[Spawned], bound: float) -> None:
-    """Read the children's output until each has closed both streams, or for ``bound`` seconds at most,
-    noting when each ended; what is left open is for the whole program's flush runner."""
-    deadline = time.monotonic() + bound
-    while True:
-        watched = {stream.fileno(): (child, stream) for child in children for stream in child.streams()}
-        left = deadline - time.monotonic()
-        if not watched or left <= 0:
-            return
-        for fd in select.select(list(watched), [], [], left)[0]:
-            child, stream = watched[fd]
-            chunk = os.read(fd, 4096)
-            if stream is child.stdout:
-                child.out += chunk
-            else:
-                child.err += chunk
-            if not chunk:
-                stream.close()
-                if not child.streams():
-                    child.ended = time.monotonic()
 
 
 # The background announcer of the last up (its pid file in run_dir) -------------------------------
@@ -390,7 +258,7 @@ def take_down(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
 
 
 def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run_dir: str = RUN_DIR) -> int:
-    """The program's entry point (the launcher calls it): the fast path of ``up``, then the rest."""
+    """The program's entry point (the launcher calls it): the fast path of ``up`` or ``down``, then the rest."""
     t0 = time.monotonic() if t0 is None else t0
     e0 = time.time() - (time.monotonic() - t0)
     argv = sys.argv[1:] if argv is None else argv

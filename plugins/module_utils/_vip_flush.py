@@ -26,7 +26,7 @@ import time
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
-from ansible_collections.sipha.network.plugins.module_utils._vip_fast import Spawned
+from ansible_collections.sipha.network.plugins.module_utils._vip_spawn import Spawned
 from ansible_collections.sipha.network.plugins.module_utils._vip_config import Router, VipConfig
 
 

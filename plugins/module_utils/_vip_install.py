@@ -21,8 +21,8 @@ import typing as t
 
 PACKAGE = "ansible_collections.sipha.network.plugins.module_utils"
 #: The module_utils files the program is made of (its whole import closure; a unit test holds this).
-SHIPPED = ("_errors", "_validate", "_router_flush", "_vip_config", "_vip_arp", "_vip_netlink", "_vip_fast", "_vip_flush",
-           "_vip_takeover")
+SHIPPED = ("_errors", "_validate", "_router_flush", "_vip_config", "_vip_arp", "_vip_netlink", "_vip_cli", "_vip_spawn",
+           "_vip_fast", "_vip_flush", "_vip_takeover")
 HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
 
 # Make the import closure explicit so that the module's payload carries every shipped file.

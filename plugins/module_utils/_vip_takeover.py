@@ -39,10 +39,9 @@ from ansible_collections.sipha.network.plugins.module_utils import _vip_fast as 
 from ansible_collections.sipha.network.plugins.module_utils import _vip_flush as vf
 from ansible_collections.sipha.network.plugins.module_utils import _vip_netlink as nl
 from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._vip_fast import DEFAULT_CONFIG, Options, UsageError
+from ansible_collections.sipha.network.plugins.module_utils._vip_cli import DEFAULT_CONFIG, Options, UsageError
+from ansible_collections.sipha.network.plugins.module_utils._vip_spawn import SAFE_PATH
 
-EADDRNOTAVAIL = 99
-SAFE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
 
 
@@ -119,7 +118,7 @@ class Host:
     def remove(self) -> bool:
         """Remove the VIP; False if it was not there."""
         code = nl.delete_address(self.config.interface, self.config.vip, self.config.prefix)
-        if code in (0, EADDRNOTAVAIL):
+        if code in (0, fast.EADDRNOTAVAIL):
             return code == 0
         raise TakeoverError("could not remove %s from %s: %s" % (self.config.cidr, self.config.interface,
                                                                  os.strerror(code)))

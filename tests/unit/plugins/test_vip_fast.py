@@ -14,11 +14,13 @@ import time
 
 import pytest
 
+from ansible_collections.sipha.network.plugins.module_utils import _vip_cli as cli
 from ansible_collections.sipha.network.plugins.module_utils import _vip_config as vc
 from ansible_collections.sipha.network.plugins.module_utils import _vip_fast as fast
 from ansible_collections.sipha.network.plugins.module_utils import _vip_flush as vf
 from ansible_collections.sipha.network.plugins.module_utils import _vip_install as vi
 from ansible_collections.sipha.network.plugins.module_utils import _vip_netlink as nl
+from ansible_collections.sipha.network.plugins.module_utils import _vip_spawn as spawn
 from ansible_collections.sipha.network.plugins.module_utils import _vip_takeover as tk
 from ansible_collections.sipha.network.tests.unit.plugins.test_vip_program import interpreters
 
@@ -72,6 +74,7 @@ NETNS_SCRIPT = """
 import json, sys
 sys.path[:0] = [sys.argv[1]]
 from ansible_collections.sipha.network.plugins.module_utils import _vip_netlink as nl
+from ansible_collections.sipha.network.plugins.module_utils import _vip_spawn as spawn
 print(json.dumps([nl.add_address("lo", "198.51.100.10", 32, "lo:vip"), nl.add_address("lo", "198.51.100.10", 32),
                   nl.delete_address("lo", "198.51.100.10", 32), nl.delete_address("lo", "198.51.100.10", 32)]))
 """
@@ -142,7 +145,7 @@ def test_take_does_nothing_it_cannot_finish(tmp_path, change):
     config = tmp_path / "vip.json"
     config.write_text("{}")
     fast.remember(str(config), os.stat(config), values(tmp_path, **change))
-    options = fast.Options(["--config", str(config), "up"])
+    options = cli.Options(["--config", str(config), "up"])
     assert fast.take(options, time.monotonic(), str(tmp_path / "run")) is None
     with open(tmp_path / "run" / "lock", "a", encoding="utf-8") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)   # raises if the fast path kept it
@@ -157,7 +160,7 @@ def test_contended_lock_leaves_it_to_the_whole_program(tmp_path, monkeypatch):
     with open(tmp_path / "run" / "lock", "a", encoding="utf-8") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         started = time.monotonic()
-        assert fast.take(fast.Options(["--config", str(config), "up"]), started, str(tmp_path / "run")) is None
+        assert fast.take(cli.Options(["--config", str(config), "up"]), started, str(tmp_path / "run")) is None
         assert time.monotonic() - started < 0.1                     # it does not wait: the whole program does
 
 
@@ -174,12 +177,12 @@ def test_fast_values_hold_what_the_fast_path_reads(tmp_path):
 
 
 def test_one_parser_for_both_paths():
-    assert set(fast.COMMAND_NAMES) == set(tk.COMMANDS)
-    options = fast.Options(["--no-fast", "--garp-once", "up"])
-    assert options.no_fast and options.garp_once and options.config == fast.DEFAULT_CONFIG
+    assert set(cli.COMMAND_NAMES) == set(tk.COMMANDS)
+    options = cli.Options(["--no-fast", "--garp-once", "up"])
+    assert options.no_fast and options.garp_once and options.config == cli.DEFAULT_CONFIG
     names = [name for name, _f in fast.round_frames(b"\x02" * 6, "198.51.100.10", ["198.51.100.2"], True, options)]
     assert names == ["gratuitous request"]                         # the vendor sample: one request, nothing else
-    quiet = fast.Options(["--no-announce", "up"])
+    quiet = cli.Options(["--no-announce", "up"])
     assert fast.round_frames(b"\x02" * 6, "198.51.100.10", ["198.51.100.2"], True, quiet) == []
 
 
@@ -208,7 +211,7 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
     monkeypatch.setattr(fast.nl, "add_address", lambda *args: 0)
     monkeypatch.setattr(fast.arp, "ArpLink", FakeLink)
     FakeLink.rounds = []
-    head = fast.take(fast.Options(["up"]), time.monotonic(), str(tmp_path / "run"))
+    head = fast.take(cli.Options(["up"]), time.monotonic(), str(tmp_path / "run"))
     assert head is not None and head.added and list(head.early) == ["r1"]
     assert FakeLink.rounds == [["directed 198.51.100.2", "gratuitous request", "gratuitous reply"]] * rounds
     assert ("announced again after the flush" in [s["step"] for s in head.steps]) == (rounds == 2)
@@ -217,23 +220,23 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
 
 # children started without subprocess, and the early flush ---------------------------------------------------------
 def test_spawned_child_output_exit_and_kill():
-    child = fast.Spawned(["sh", "-c", "echo out; echo err >&2; exit 3"])
-    fast.collect([child], 5.0)
+    child = spawn.Spawned(["sh", "-c", "echo out; echo err >&2; exit 3"])
+    spawn.collect([child], 5.0)
     assert child.ended is not None and (child.out, child.err) == (b"out\n", b"err\n") and child.wait() == 3
-    sleeper = fast.Spawned(["sleep", "30"])
+    sleeper = spawn.Spawned(["sleep", "30"])
     started = time.monotonic()
-    fast.collect([sleeper], 0.2)                                   # bounded
+    spawn.collect([sleeper], 0.2)                                   # bounded
     assert sleeper.ended is None and 0.15 <= time.monotonic() - started < 1.0 and sleeper.poll() is None
     sleeper.kill()
     assert sleeper.wait() == -9
     with pytest.raises(OSError):
-        fast.Spawned(["no-such-program-here"])
+        spawn.Spawned(["no-such-program-here"])
 
 
 def test_spawned_children_see_only_the_safe_path():
-    child = fast.Spawned(["env"])
-    fast.collect([child], 5.0)
-    assert child.out.decode().splitlines() == ["PATH=%s" % fast.SAFE_PATH]
+    child = spawn.Spawned(["env"])
+    spawn.collect([child], 5.0)
+    assert child.out.decode().splitlines() == ["PATH=%s" % spawn.SAFE_PATH]
 
 
 def early_config(tmp_path, addresses):
@@ -246,7 +249,7 @@ def start_early(config, tmp_path):
     """What the fast path does: start each warm flush (here with the stand-in ssh, through env for its log)."""
     for router in config.routers:
         pathlib.Path(config.control_path(router)).touch()
-    return {entry["name"]: (fast.Spawned(["env", "FAKE_SSH_LOG=%s" % (tmp_path / "ssh.log"), str(FAKE_SSH)]
+    return {entry["name"]: (spawn.Spawned(["env", "FAKE_SSH_LOG=%s" % (tmp_path / "ssh.log"), str(FAKE_SSH)]
                                          + entry["argv"][1:]), time.monotonic())
             for entry in tk.fast_values(config)["warm_flush"]}
 
@@ -254,7 +257,7 @@ def start_early(config, tmp_path):
 def test_early_flush_that_ended_in_the_fast_path_is_adopted(tmp_path, monkeypatch):
     config = early_config(tmp_path, ["198.51.100.2", "198.51.100.6"])
     early = start_early(config, tmp_path)
-    fast.collect([child for child, _s in early.values()], 2.0)
+    spawn.collect([child for child, _s in early.values()], 2.0)
     assert all(child.ended for child, _s in early.values())
     monkeypatch.setenv("PATH", "%s:%s" % (FAKE_SSH.parent, os.environ["PATH"]))   # for the fresh hedge
     monkeypatch.setenv("FAKE_SSH_LOG", str(tmp_path / "ssh.log"))
