@@ -23,6 +23,10 @@ interpreter, and a copy of the config that the whole program validated:
   rest (background announcer, duplicate check, fallbacks, state, exit code);
 * ``down`` likewise stops the background announcer and removes the VIP, so
   that the old holder stops answering for it as the new one announces it;
+* after either, the rest of the run is niced (``NICE_AFTER``): the VIP is
+  taken, and what is left is bookkeeping and fallbacks that must not take the
+  CPU from the SIP Server taking over (the warm flushes it started keep the
+  normal priority);
 * otherwise (no copy, a changed config, a contended lock, ``split_brain:
   refuse``, any error) it does nothing and the whole program does all of it.
 
@@ -53,6 +57,9 @@ CACHE_NAME = "validated"
 CACHE_FORMAT = 1
 EEXIST, EADDRNOTAVAIL = 17, 99
 SIGTERM = 15
+#: the niceness of the rest of a run once its fast path has acted: the bookkeeping must not take the CPU from
+#: the SIP Server that just became primary, nor from the routers' and clients' first packets
+NICE_AFTER = 10
 #: what the fast path needs of the config, in the validated copy
 CACHED_FIELDS = ("vip", "prefix", "interface", "label", "split_brain", "directed_arp", "run_dir", "arp_targets",
                  "warm_flush", "hedge_ms")
@@ -271,6 +278,8 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run
             head = take_down(options, t0, run_dir)
     except UsageError:
         pass   # the whole program prints the usage
+    if head is not None and (options.command == "down" or head.sent is not None):
+        os.nice(NICE_AFTER)   # the VIP is taken (or given up) and announced: the rest is bookkeeping
     # pylint: disable-next=import-outside-toplevel
     from ansible_collections.sipha.network.plugins.module_utils import _vip_takeover as takeover
     return takeover.main(argv, t0=t0, e0=e0, head=head)

@@ -206,7 +206,7 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
     (tmp_path / "run").mkdir()
     pathlib.Path(tmp_path / "run" / "cm-r1").touch()
     entry = dict(values(tmp_path, warm_flush=[{"name": "r1", "control_path": str(tmp_path / "run" / "cm-r1"),
-                                                "argv": [flush]}]), config="x")
+                                                "argv": [flush]}], hedge_ms=10000), config="x")   # waits for it
     monkeypatch.setattr(fast, "recall", lambda path, run_dir: entry)
     monkeypatch.setattr(fast.nl, "add_address", lambda *args: 0)
     monkeypatch.setattr(fast.arp, "ArpLink", FakeLink)
@@ -216,6 +216,22 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
     assert FakeLink.rounds == [["directed 198.51.100.2", "gratuitous request", "gratuitous reply"]] * rounds
     assert ("announced again after the flush" in [s["step"] for s in head.steps]) == (rounds == 2)
     os.close(head.lock_fd)
+
+
+@pytest.mark.parametrize("command, sent, niced", [("up", ["gratuitous request"], True), ("up", None, False),
+                                                  ("down", None, True), ("status", None, False)])
+def test_rest_of_the_run_is_niced_once_the_fast_path_acted(monkeypatch, command, sent, niced):
+    """After the fast path the whole program runs niced; not when the first round is still to be sent by it."""
+    head = fast.Head(-1, 0.0)
+    head.sent = sent
+    calls, handed = [], []
+    monkeypatch.setattr(fast, "take", lambda *args: head)
+    monkeypatch.setattr(fast, "take_down", lambda *args: head)
+    monkeypatch.setattr(fast.os, "nice", calls.append)
+    monkeypatch.setattr(tk, "main", lambda argv, t0, e0, head: handed.append(head) or 0)
+    assert fast.main([command]) == 0
+    assert calls == ([fast.NICE_AFTER] if niced else [])
+    assert handed == [head if command != "status" else None]
 
 
 # children started without subprocess, and the early flush ---------------------------------------------------------
