@@ -17,7 +17,8 @@ answered between the last answer before the exec and the first answer from the n
 not recovered within --cap seconds is counted as "> cap" and healed with a full up.
 
 Strategies: a VIP moved only; b one gratuitous ARP (the vendor sample); d router flush, fresh SSH only;
-e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped.
+e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped; n the same without its fast path
+(for comparison, only when asked for: --strategies n).
 Router behaviours: honour (Linux defaults), ignore (both routers drop gratuitous ARP, entries kept an hour),
 stopped (r2 stopped, r1 ignores gratuitous ARP).
 Everything stays inside the lab's containers; every wait is bounded.
@@ -44,6 +45,7 @@ STRATEGIES = {
     "e": ("router flush, warm SSH only", ["--no-garp", "--no-directed"], True),
     "g": ("directed ARP only", ["--no-garp", "--no-flush"], False),
     "c": ("sipha-vip as shipped", [], True),
+    "n": ("sipha-vip without its fast path (--no-fast; not in the default run)", ["--no-fast"], True),
 }
 BEHAVIOURS = {"honour": "routers honour gratuitous ARP", "ignore": "routers ignore gratuitous ARP",
               "stopped": "r2 stopped, r1 ignores gratuitous ARP"}
