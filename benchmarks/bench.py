@@ -50,6 +50,8 @@ STRATEGIES = {
 BEHAVIOURS = {"honour": "routers honour gratuitous ARP", "ignore": "routers ignore gratuitous ARP",
               "stopped": "r2 stopped, r1 ignores gratuitous ARP"}
 DRILL_DIR = "/run/sipha-bench"
+STRATEGY_DEFAULT = "a,b,d,e,g,c"
+BEHAVIOUR_DEFAULT = "honour,ignore,stopped"
 PROGRAM = "/usr/local/sbin/sipha-vip"
 LEAD = 0.8   # s between launching both execs and the instant they run at
 # Runs in each SIP host: wait for the agreed instant, print it, become the program.
@@ -224,15 +226,16 @@ def main():
     cli = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     cli.add_argument("--switchovers", type=int, default=20)
     cli.add_argument("--cap", type=int, default=10, help="seconds a switchover may take before it is cut off")
-    cli.add_argument("--strategies", default="a,b,d,e,g,c")
-    cli.add_argument("--behaviours", default="honour,ignore,stopped")
+    cli.add_argument("--strategies", default=STRATEGY_DEFAULT)
+    cli.add_argument("--behaviours", default=BEHAVIOUR_DEFAULT)
     cli.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results.md"))
     cli.add_argument("--render", metavar="JSON", help="only write the tables again from a results.json")
+    cli.add_argument("--seconds", type=int, help="with --render: how long that run took, for the header")
     args = cli.parse_args()
     if args.render:
         with open(args.render, encoding="utf-8") as handle:
             raw = {tuple(key.split("/")): results for key, results in json.load(handle).items()}
-        write(args, raw, None)
+        write(args, raw, args.seconds)
         return 0
     started = time.time()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))   # still restore the lab (finally)
@@ -290,8 +293,11 @@ def write(args, raw, seconds, quiet=False):
              for key, results in raw.items()}
     per_censored = args.cap * RATE
     lines = ["# Convergence benchmark (embedded lab)", "",
-             "`python3 benchmarks/bench.py --switchovers %d --cap %d` on the lab of `make demo`, %s%s; "
-             "every switchover in `%s`." % (args.switchovers, args.cap, time.strftime("%Y-%m-%d"),
+             "`python3 benchmarks/bench.py --switchovers %d --cap %d%s%s` on the lab of `make demo`, %s%s; "
+             "every switchover in `%s`." % (args.switchovers, args.cap,
+                                            "" if args.strategies == STRATEGY_DEFAULT else " --strategies " + args.strategies,
+                                            "" if args.behaviours == BEHAVIOUR_DEFAULT else " --behaviours " + args.behaviours,
+                                            time.strftime("%Y-%m-%d"),
                                             "; %d s in all" % seconds if seconds else "",
                                             os.path.relpath(os.path.splitext(args.out)[0] + ".json", ROOT)), "",
              "Each switchover: `sipha-vip down` on the holder and `sipha-vip [switches] up` on the other, "
