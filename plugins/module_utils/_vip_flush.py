@@ -26,8 +26,8 @@ import time
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
-from ansible_collections.sipha.network.plugins.module_utils._vip_spawn import Spawned
 from ansible_collections.sipha.network.plugins.module_utils._vip_config import Router, VipConfig
+from ansible_collections.sipha.network.plugins.module_utils._vip_spawn import Spawned
 
 
 def explain(returncode: t.Optional[int], stderr: str) -> str:
