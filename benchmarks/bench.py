@@ -148,8 +148,8 @@ def switchover(old, new, flags, warm, client_ips, cap):
     exec_up, record = ran(up, "up on " + new)
     exec_down, record_down = ran(down, "down on " + old)
     if record.get("exit") != 0 or record_down.get("exit") != 0:
-        raise RuntimeError("up on %s exit %s, down on %s exit %s" % (new, record.get("exit"), old,
-                                                                    record_down.get("exit")))
+        raise RuntimeError("up on %s exit %s, down on %s exit %s"
+                           % (new, record.get("exit"), old, record_down.get("exit")))
     recovered = wait_answers(new, client_ips, exec_up, cap)
     if not recovered:
         x(new, PROGRAM, "--quiet", "up")                  # heal before the next one

@@ -205,8 +205,8 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
     a successful early flush the fast path sends the round again (after a failed one there is nothing to redo)."""
     (tmp_path / "run").mkdir()
     pathlib.Path(tmp_path / "run" / "cm-r1").touch()
-    entry = dict(values(tmp_path, warm_flush=[{"name": "r1", "control_path": str(tmp_path / "run" / "cm-r1"),
-                                                "argv": [flush]}], hedge_ms=10000), config="x")   # waits for it
+    router = {"name": "r1", "control_path": str(tmp_path / "run" / "cm-r1"), "argv": [flush]}
+    entry = dict(values(tmp_path, warm_flush=[router], hedge_ms=10000), config="x")   # hedge_ms: waits for it
     monkeypatch.setattr(fast, "recall", lambda path, run_dir: entry)
     monkeypatch.setattr(fast.nl, "add_address", lambda *args: 0)
     monkeypatch.setattr(fast.arp, "ArpLink", FakeLink)
@@ -265,8 +265,8 @@ def start_early(config, tmp_path):
     """What the fast path does: start each warm flush (here with the stand-in ssh, through env for its log)."""
     for router in config.routers:
         pathlib.Path(config.control_path(router)).touch()
-    return {entry["name"]: (spawn.Spawned(["env", "FAKE_SSH_LOG=%s" % (tmp_path / "ssh.log"), str(FAKE_SSH)]
-                                         + entry["argv"][1:]), time.monotonic())
+    prefix = ["env", "FAKE_SSH_LOG=%s" % (tmp_path / "ssh.log"), str(FAKE_SSH)]
+    return {entry["name"]: (spawn.Spawned(prefix + entry["argv"][1:]), time.monotonic())
             for entry in tk.fast_values(config)["warm_flush"]}
 
 
