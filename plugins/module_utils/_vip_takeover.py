@@ -265,15 +265,19 @@ def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Di
                 log.step("router flush" if early else "router flush started", "%d routers, %s%s" % (
                     len(config.routers), "fresh" if options.fresh or not config.flush["warm"] else "warm if ready",
                     "; %s started by the fast path" % ", ".join(early) if early else ""))
-                record["routers"] = vf.flush_all(config, config.flush["warm"] and not options.fresh, log.t0,
-                                                 lambda result: log_flush(log, result),
-                                                 early=head.early if head is not None else None)
                 seen = {name for name, (child, _s) in head.early.items()
                         if child.ended and child.poll() == 0} if head is not None else set()
-                late = [r["name"] for r in record["routers"] if r.get("ok") and r["name"] not in seen]
-                if frames and late:   # as the fast path does after its flushes: the router learns this host
-                    link.send(frames)
-                    log.step("announced again after the flush", ", ".join(late))
+
+                def flushed(result: t.Dict[str, t.Any]) -> None:
+                    log_flush(log, result)
+                    if frames and result.get("ok") and result["name"] not in seen:
+                        # as the fast path does: the flushed router asks who has the VIP at its next
+                        # packet, and the old holder may still answer - it learns this host now
+                        link.send(frames)
+                        log.step("announced again after the flush", result["name"])
+
+                record["routers"] = vf.flush_all(config, config.flush["warm"] and not options.fresh, log.t0,
+                                                 flushed, early=head.early if head is not None else None)
             if probe is not None:
                 probe.join()
                 if record["other_holders"]:
