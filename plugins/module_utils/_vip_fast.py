@@ -164,9 +164,10 @@ def stop_announcer(run_dir: str) -> bool:
 class Head:
     """What the fast path did before handing over: the lock it holds, the VIP, the first round."""
 
-    def __init__(self, lock_fd: int, lock_epoch: float) -> None:
+    def __init__(self, lock_fd: int, lock_epoch: float, t0: float = 0.0) -> None:
         self.lock_fd = lock_fd
         self.lock_epoch = lock_epoch
+        self.t0 = t0
         self.added = False
         self.removed = False
         self.announcer_stopped = False
@@ -176,41 +177,49 @@ class Head:
         self.early: t.Dict[str, t.Tuple[Spawned, float]] = {}   # flushes started over warm connections
         self.steps: t.List[t.Dict[str, t.Any]] = []
 
-    def step(self, t0: float, name: str, detail: str = "", **extra: t.Any) -> None:
+    def step(self, t0: t.Optional[float], name: str, detail: str = "", **extra: t.Any) -> None:
+        t0 = self.t0 if t0 is None else t0
         self.steps.append(dict({"step": name, "ms": round((time.monotonic() - t0) * 1000.0, 1)},
                                **({"detail": detail} if detail else {}), **extra))
 
 
-def _locked(options: Options, t0: float, run_dir: str, up: bool) -> t.Tuple[t.Dict[str, t.Any], Head]:
-    """The validated copy and a Head holding the lock (raises OSError/KeyError when there is none)."""
-    entry = recall(options.config, run_dir)
-    if entry is None or (up and entry["split_brain"] != "proceed"):
-        raise KeyError("no usable validated copy")
-    fd = os.open(os.path.join(entry["run_dir"], "lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)   # contended: the whole program waits for it
-    except OSError:
-        os.close(fd)
-        raise
-    head = Head(fd, time.time())
-    head.step(t0, "start", "sipha-vip %s (pid %d), fast path" % (options.command, os.getpid()))
-    head.step(t0, "lock")
-    return entry, head
-
-
-def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
-    """``up``: lock, add the VIP, send the first round and start the warm flushes from the validated copy;
-    None if it was not done (then nothing was changed and the lock is free again)."""
+def _acted(options: Options, t0: float, run_dir: str, up: bool,
+           act: t.Callable[[t.Dict[str, t.Any], Head], int],
+           done: t.Tuple[int, ...]) -> t.Optional[t.Tuple[t.Dict[str, t.Any], Head, int]]:
+    """With the validated copy and the lock (taken without waiting), ``act``; its errno must be in ``done``.
+    Returns the copy, a Head holding the lock and the errno, or None with the lock free again."""
     head = None
     try:
-        entry, head = _locked(options, t0, run_dir, up=True)
-        code = nl.add_address(entry["interface"], entry["vip"], entry["prefix"], entry["label"])
-        if code not in (0, EEXIST):
+        entry = recall(options.config, run_dir)
+        if entry is None or (up and entry["split_brain"] != "proceed"):
+            return None
+        fd = os.open(os.path.join(entry["run_dir"], "lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)   # contended: the whole program waits for it
+        except OSError:
+            os.close(fd)
+            raise
+        head = Head(fd, time.time(), t0)
+        head.step(t0, "start", "sipha-vip %s (pid %d), fast path" % (options.command, os.getpid()))
+        head.step(t0, "lock")
+        code = act(entry, head)
+        if code not in done:
             raise OSError(code, os.strerror(code))
     except (OSError, KeyError, TypeError, ValueError):
         if head is not None:
             os.close(head.lock_fd)
         return None
+    return entry, head, code
+
+
+def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
+    """``up``: lock, add the VIP, send the first round and start the warm flushes from the validated copy;
+    None if it was not done (then nothing was changed and the lock is free again)."""
+    acted = _acted(options, t0, run_dir, True, lambda entry, head: nl.add_address(
+        entry["interface"], entry["vip"], entry["prefix"], entry["label"]), (0, EEXIST))
+    if acted is None:
+        return None
+    entry, head, code = acted
     head.added = code == 0
     head.step(t0, "vip added" if head.added else "vip already held",
               "%s/%d dev %s" % (entry["vip"], entry["prefix"], entry["interface"]))
@@ -243,22 +252,20 @@ def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
     return head
 
 
+def _give_up(entry: t.Dict[str, t.Any], head: Head) -> int:
+    head.announcer_stopped = stop_announcer(entry["run_dir"])
+    if head.announcer_stopped:
+        head.step(None, "background announcer stopped")
+    return nl.delete_address(entry["interface"], entry["vip"], entry["prefix"])
+
+
 def take_down(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
     """``down``: lock, stop the background announcer, remove the VIP from the validated copy; None if not done.
     Fast so that the old holder stops answering for the VIP while the new one announces it."""
-    head = None
-    try:
-        entry, head = _locked(options, t0, run_dir, up=False)
-        head.announcer_stopped = stop_announcer(entry["run_dir"])
-        if head.announcer_stopped:
-            head.step(t0, "background announcer stopped")
-        code = nl.delete_address(entry["interface"], entry["vip"], entry["prefix"])
-        if code not in (0, EADDRNOTAVAIL):
-            raise OSError(code, os.strerror(code))
-    except (OSError, KeyError, TypeError, ValueError):
-        if head is not None:
-            os.close(head.lock_fd)
+    acted = _acted(options, t0, run_dir, False, _give_up, (0, EADDRNOTAVAIL))
+    if acted is None:
         return None
+    entry, head, code = acted
     head.removed = code == 0
     head.step(t0, "vip removed" if head.removed else "vip was not held", "%s/%d" % (entry["vip"], entry["prefix"]))
     return head
