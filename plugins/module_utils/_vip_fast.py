@@ -137,10 +137,14 @@ def start_warm_flushes(routers: t.Sequence[t.Mapping[str, t.Any]]) -> t.Dict[str
 
 
 # The background announcer of the last up (its pid file in run_dir) -------------------------------
+def announcer_pidfile(run_dir: str) -> str:
+    return os.path.join(run_dir, "announcer.pid")
+
+
 def announcer_pid(run_dir: str) -> t.Optional[int]:
     """The running announcer's pid, if the pid file names a live ``sipha-vip _announce``."""
     try:
-        with open(os.path.join(run_dir, "announcer.pid"), encoding="utf-8") as handle:
+        with open(announcer_pidfile(run_dir), encoding="utf-8") as handle:
             pid = int(handle.read().strip())
         with open("/proc/%d/cmdline" % pid, "rb") as handle:
             cmdline = handle.read().split(b"\0")
@@ -164,22 +168,21 @@ def stop_announcer(run_dir: str) -> bool:
 class Head:
     """What the fast path did before handing over: the lock it holds, the VIP, the first round."""
 
-    def __init__(self, lock_fd: int, lock_epoch: float, t0: float = 0.0) -> None:
+    def __init__(self, lock_fd: int, lock_epoch: float, t0: float) -> None:
         self.lock_fd = lock_fd
         self.lock_epoch = lock_epoch
         self.t0 = t0
         self.added = False
         self.removed = False
-        self.announcer_stopped = False
         self.link: t.Optional[arp.ArpLink] = None
         self.first_epoch: t.Optional[float] = None
         self.sent: t.Optional[t.List[str]] = None   # None: the first round is still to be sent
         self.early: t.Dict[str, t.Tuple[Spawned, float]] = {}   # flushes started over warm connections
+        self.reannounced: t.Set[str] = set()   # routers whose flush went through before the round was resent
         self.steps: t.List[t.Dict[str, t.Any]] = []
 
-    def step(self, t0: t.Optional[float], name: str, detail: str = "", **extra: t.Any) -> None:
-        t0 = self.t0 if t0 is None else t0
-        self.steps.append(dict({"step": name, "ms": round((time.monotonic() - t0) * 1000.0, 1)},
+    def step(self, name: str, detail: str = "", **extra: t.Any) -> None:
+        self.steps.append(dict({"step": name, "ms": round((time.monotonic() - self.t0) * 1000.0, 1)},
                                **({"detail": detail} if detail else {}), **extra))
 
 
@@ -200,8 +203,8 @@ def _acted(options: Options, t0: float, run_dir: str, up: bool,
             os.close(fd)
             raise
         head = Head(fd, time.time(), t0)
-        head.step(t0, "start", "sipha-vip %s (pid %d), fast path" % (options.command, os.getpid()))
-        head.step(t0, "lock")
+        head.step("start", "sipha-vip %s (pid %d), fast path" % (options.command, os.getpid()))
+        head.step("lock")
         code = act(entry, head)
         if code not in done:
             raise OSError(code, os.strerror(code))
@@ -221,7 +224,7 @@ def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
         return None
     entry, head, code = acted
     head.added = code == 0
-    head.step(t0, "vip added" if head.added else "vip already held",
+    head.step("vip added" if head.added else "vip already held",
               "%s/%d dev %s" % (entry["vip"], entry["prefix"], entry["interface"]))
     try:
         # kept open for the whole program: closing a packet socket waits for an RCU grace period (~15 ms)
@@ -232,30 +235,31 @@ def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
     except (OSError, KeyError, TypeError, ValueError):
         return head   # the whole program sends the first round
     if frames:
-        head.step(t0, "first announcement sent", ", ".join(head.sent), epoch=head.first_epoch)
+        head.step("first announcement sent", ", ".join(head.sent), epoch=head.first_epoch)
     if not options.no_flush and not options.fresh:
         head.early = start_warm_flushes(entry["warm_flush"])
         if head.early:
-            head.step(t0, "router flush started", "%s over warm connections" % ", ".join(sorted(head.early)))
+            head.step("router flush started", "%s over warm connections" % ", ".join(sorted(head.early)))
             # wait for them here, bounded by the hedge: they are done in ~15 ms, and the rest of the
             # program's imports would only compete with them for the CPU
-            children = [child for child, _started in head.early.values()]
-            collect(children, entry["hedge_ms"] / 1000.0)
-            if frames and any(child.ended is not None and child.poll() == 0 for child in children):
+            collect([child for child, _started in head.early.values()], entry["hedge_ms"] / 1000.0)
+            flushed = {name for name, (child, _s) in head.early.items()
+                       if child.ended is not None and child.poll() == 0}
+            if frames and flushed:
                 # a flushed router asks who has the VIP at its next packet; while the old holder still has
                 # it, either may answer first. Announce again: the router learns this host now.
                 try:
                     head.link.send(frames)
-                    head.step(t0, "announced again after the flush")
+                    head.reannounced = flushed
+                    head.step("announced again after the flush")
                 except OSError:
-                    pass
+                    pass   # the whole program sends it again after these flushes
     return head
 
 
 def _give_up(entry: t.Dict[str, t.Any], head: Head) -> int:
-    head.announcer_stopped = stop_announcer(entry["run_dir"])
-    if head.announcer_stopped:
-        head.step(None, "background announcer stopped")
+    if stop_announcer(entry["run_dir"]):
+        head.step("background announcer stopped")
     return nl.delete_address(entry["interface"], entry["vip"], entry["prefix"])
 
 
@@ -267,7 +271,7 @@ def take_down(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
         return None
     entry, head, code = acted
     head.removed = code == 0
-    head.step(t0, "vip removed" if head.removed else "vip was not held", "%s/%d" % (entry["vip"], entry["prefix"]))
+    head.step("vip removed" if head.removed else "vip was not held", "%s/%d" % (entry["vip"], entry["prefix"]))
     return head
 
 

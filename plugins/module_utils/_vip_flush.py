@@ -75,12 +75,12 @@ class RouterFlush:
         self.hedge_at: t.Optional[float] = None
         self.failures: t.List[str] = []
         request = router.target.flush_request()
-        if early:   # already running over the warm connection (the fast path of up)
+        if early or warm and os.path.exists(config.control_path(router)):
             self.hedge_at = self.started + config.flush["hedge_ms"] / 1000.0
-            self.attempts.append(_Attempt("warm", [], adopt=early[0]))
-        elif warm and os.path.exists(config.control_path(router)):
-            self.hedge_at = self.started + config.flush["hedge_ms"] / 1000.0
-            self._start("warm", config.ssh_argv(router, "warm", request))
+            if early:   # already running over the warm connection (the fast path of up)
+                self.attempts.append(_Attempt("warm", [], adopt=early[0]))
+            else:
+                self._start("warm", config.ssh_argv(router, "warm", request))
         else:
             self._start("fresh", config.ssh_argv(router, "fresh", request))
 

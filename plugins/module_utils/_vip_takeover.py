@@ -66,24 +66,22 @@ class Log:
 
     def step(self, name: str, detail: str = "", warning: bool = False, **extra: t.Any) -> float:
         elapsed = self.ms()
-        self.steps.append(dict({"step": name, "ms": elapsed}, **({"detail": detail} if detail else {}), **extra))
-        line = "%s: +%.1f ms %s%s" % (self.command, elapsed, name, ": " + detail if detail else "")
-        syslog.syslog(syslog.LOG_WARNING if warning else syslog.LOG_INFO, line)
-        if not self.quiet:
-            sys.stderr.write("sipha-vip %s%s\n" % ("WARNING " if warning else "", line))
-            sys.stderr.flush()
+        self._emit(dict({"step": name, "ms": elapsed}, **({"detail": detail} if detail else {}), **extra), warning)
         return elapsed
 
     def replay(self, steps: t.Sequence[t.Dict[str, t.Any]]) -> None:
         """Log steps that were taken before this log existed (the fast path's), with their own times."""
         for entry in steps:
-            self.steps.append(dict(entry))
-            line = "%s: +%.1f ms %s%s" % (self.command, entry["ms"], entry["step"],
-                                          ": " + entry["detail"] if entry.get("detail") else "")
-            syslog.syslog(syslog.LOG_INFO, line)
-            if not self.quiet:
-                sys.stderr.write("sipha-vip %s\n" % line)
-        sys.stderr.flush()
+            self._emit(dict(entry))
+
+    def _emit(self, entry: t.Dict[str, t.Any], warning: bool = False) -> None:
+        self.steps.append(entry)
+        line = "%s: +%.1f ms %s%s" % (self.command, entry["ms"], entry["step"],
+                                      ": " + entry["detail"] if entry.get("detail") else "")
+        syslog.syslog(syslog.LOG_WARNING if warning else syslog.LOG_INFO, line)
+        if not self.quiet:
+            sys.stderr.write("sipha-vip %s%s\n" % ("WARNING " if warning else "", line))
+            sys.stderr.flush()
 
 
 def run(argv: t.List[str], timeout: float = 10.0) -> subprocess.CompletedProcess:
@@ -172,7 +170,7 @@ class Host:
 
     # the background announcer (second burst) --------------------------------------------
     def _pidfile(self) -> str:
-        return os.path.join(self.config.run_dir, "announcer.pid")   # read by _vip_fast.announcer_pid
+        return fast.announcer_pidfile(self.config.run_dir)
 
     def announcer_pid(self) -> t.Optional[int]:
         return fast.announcer_pid(self.config.run_dir)
@@ -265,8 +263,7 @@ def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Di
                 log.step("router flush" if early else "router flush started", "%d routers, %s%s" % (
                     len(config.routers), "fresh" if options.fresh or not config.flush["warm"] else "warm if ready",
                     "; %s started by the fast path" % ", ".join(early) if early else ""))
-                seen = {name for name, (child, _s) in head.early.items()
-                        if child.ended and child.poll() == 0} if head is not None else set()
+                seen = head.reannounced if head is not None else set()
 
                 def flushed(result: t.Dict[str, t.Any]) -> None:
                     log_flush(log, result)

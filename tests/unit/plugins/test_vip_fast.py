@@ -215,6 +215,7 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
     assert head is not None and head.added and list(head.early) == ["r1"]
     assert FakeLink.rounds == [["directed 198.51.100.2", "gratuitous request", "gratuitous reply"]] * rounds
     assert ("announced again after the flush" in [s["step"] for s in head.steps]) == (rounds == 2)
+    assert head.reannounced == ({"r1"} if rounds == 2 else set())   # the whole program does not send it again
     os.close(head.lock_fd)
 
 
@@ -222,7 +223,7 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
                                                   ("down", None, True), ("status", None, False)])
 def test_rest_of_the_run_is_niced_once_the_fast_path_acted(monkeypatch, command, sent, niced):
     """After the fast path the whole program runs niced; not when the first round is still to be sent by it."""
-    head = fast.Head(-1, 0.0)
+    head = fast.Head(-1, 0.0, 0.0)
     head.sent = sent
     calls, handed = [], []
     monkeypatch.setattr(fast, "take", lambda *args: head)
