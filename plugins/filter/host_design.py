@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils._host_design import HostDesign, validate_pair
+from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign, validate_pair
 from ansible_collections.sipha.network.plugins.plugin_utils._filter_errors import design_filter
 
 

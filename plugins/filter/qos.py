@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils import _qos
-from ansible_collections.sipha.network.plugins.module_utils._qos_nft import render_ruleset
+from ansible_collections.sipha.network.plugins.module_utils._model import qos as _qos
+from ansible_collections.sipha.network.plugins.module_utils._model.qos_nft import render_ruleset
 from ansible_collections.sipha.network.plugins.plugin_utils._filter_errors import design_filter
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
-from ansible_collections.sipha.network.plugins.module_utils import _router_ios as ios
-from ansible_collections.sipha.network.plugins.module_utils import _router_junos as junos
-from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import ios
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import junos
+from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.plugin_utils._filter_errors import design_filter
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils import _drill
-from ansible_collections.sipha.network.plugins.module_utils import _vip_config as vc
-from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._model import drill as _drill
+from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.plugin_utils._filter_errors import design_filter
 
 

@@ -63,7 +63,7 @@ results:
   elements: dict
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._host_modules import run_apply_confirm
+from ansible_collections.sipha.network.plugins.module_utils._host.modules import run_apply_confirm
 
 
 def main() -> None:

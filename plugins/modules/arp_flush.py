@@ -160,7 +160,7 @@ failed_routers:
   sample: []
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._arp_flush_module import run_module
+from ansible_collections.sipha.network.plugins.module_utils._router.flush_module import run_module
 
 
 def main() -> None:

@@ -72,7 +72,7 @@ values:
   sample: {"net.ipv4.conf.ens224.arp_ignore": 1, "net/ipv4/conf/ens192.100/arp_ignore": 1}
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._host_modules import run_arp_sysctl
+from ansible_collections.sipha.network.plugins.module_utils._host.modules import run_arp_sysctl
 
 
 def main() -> None:

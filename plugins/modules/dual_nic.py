@@ -118,7 +118,7 @@ rollback:
   sample: {"token": "0f3c...", "deadline": 1795000000.0, "timeout": 60}
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._host_modules import run_dual_nic
+from ansible_collections.sipha.network.plugins.module_utils._host.modules import run_dual_nic
 
 
 def main() -> None:

@@ -98,7 +98,7 @@ ruleset:
   sample: "table inet sipha_qos { ... }"
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._nft_table_module import run_module
+from ansible_collections.sipha.network.plugins.module_utils._qos.nft_table import run_module
 
 
 def main() -> None:

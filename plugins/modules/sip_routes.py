@@ -75,7 +75,7 @@ data_nic:
   sample: eth0
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._host_modules import run_sip_routes
+from ansible_collections.sipha.network.plugins.module_utils._host.modules import run_sip_routes
 
 
 def main() -> None:

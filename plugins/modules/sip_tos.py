@@ -184,7 +184,7 @@ backup_file:
   sample: /etc/sipha/sip-server-options.cfg.1234.2026-11-25@10:00:00~
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._sip_tos_module import run_module
+from ansible_collections.sipha.network.plugins.module_utils._qos.sip_tos import run_module
 
 
 def main() -> None:

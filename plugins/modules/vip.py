@@ -103,7 +103,7 @@ announced:
   sample: [directed 192.0.2.2, gratuitous request, gratuitous reply]
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._vip_modules import run_vip
+from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip
 
 
 def main() -> None:

@@ -248,7 +248,7 @@ connections_closed:
   elements: str
 """
 
-from ansible_collections.sipha.network.plugins.module_utils._vip_modules import run_vip_script
+from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip_script
 
 
 def main() -> None:

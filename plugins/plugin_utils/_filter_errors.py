@@ -13,7 +13,7 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sipha.network.plugins.module_utils._errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
 Func = t.Callable[..., t.Any]
 

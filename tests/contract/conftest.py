@@ -91,7 +91,7 @@ class Lab:
 
     def by_hand(self, user: str, key_file: str, commands: t.Sequence[str]) -> t.Tuple[str, t.Dict[str, str]]:
         """Log in as ``user`` and type each command; return the prompt and, per command, its error ('' if accepted)."""
-        from ansible_collections.sipha.network.plugins.module_utils._router_cli import CliError, CliSession
+        from ansible_collections.sipha.network.plugins.module_utils._router.cli import CliError, CliSession
         client = paramiko.SSHClient()
         client.load_host_keys(self.known_hosts)
         client.connect("127.0.0.1", self.port, user, key_filename=key_file, allow_agent=False, look_for_keys=False)
@@ -111,7 +111,7 @@ class Lab:
 
     def flush(self, **overrides: t.Any) -> t.Dict[str, t.Any]:
         """One router through the arp_flush module's own per-router code."""
-        from ansible_collections.sipha.network.plugins.module_utils._arp_flush_module import flush_one
+        from ansible_collections.sipha.network.plugins.module_utils._router.flush_module import flush_one
         params = {"vip": VIP, "username": "sipha-flush", "key_file": self.keys["sip_file"], "password": None,
                   "known_hosts": self.known_hosts, "timeout": 3.0, "verify": True, "enable_password": None,
                   "expect_mac": None}

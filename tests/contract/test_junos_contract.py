@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.sipha.network.plugins.module_utils import _router_flush as rf
-from ansible_collections.sipha.network.plugins.module_utils import _router_junos as junos
+from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import junos
 from ansible_collections.sipha.network.tests.contract.conftest import OLD_MAC, OTHER, VIP
 
 SCRIPT = "/var/db/scripts/op/sipha-arp-flush.slax"

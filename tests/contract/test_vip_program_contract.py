@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from ansible_collections.sipha.network.plugins.module_utils import _vip_config as vc
-from ansible_collections.sipha.network.plugins.module_utils import _vip_flush as vf
+from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+from ansible_collections.sipha.network.plugins.module_utils._vip import flush as vf
 from ansible_collections.sipha.network.tests.contract.conftest import OTHER, VIP
 
 REQUEST = {"ios": "event manager run SIPHA-ARP-FLUSH-198-51-100-10",

@@ -10,7 +10,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sipha.network.plugins.filter.qos import FilterModule
-from ansible_collections.sipha.network.plugins.module_utils._sip_tos_module import run_module as sip_tos
+from ansible_collections.sipha.network.plugins.module_utils._qos.sip_tos import run_module as sip_tos
 
 
 CASES = yaml.safe_load((pathlib.Path(__file__).parents[1] / "data" / "invalid_inputs.yml").read_text())

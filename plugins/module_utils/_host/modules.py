@@ -1,0 +1,420 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bodies of the host network modules: dual_nic, sip_routes, arp_sysctl.
+
+Each module: validate the design (fail naming the field, nothing touched),
+read the kernel with ``ip -json``, plan only what differs, apply it (unless
+check mode), persist it, and report ``changed``, a readable diff and the
+commands. dual_nic, which can cut the controller off, also checks the
+controller's path first and can arm a self-reverting apply.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import glob
+import ipaddress
+import os
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.sipha.network.plugins.module_utils._host.backends import ifupdown
+from ansible_collections.sipha.network.plugins.module_utils._host.backends import networkmanager as nm
+from ansible_collections.sipha.network.plugins.module_utils._host import rollback as _rollback
+from ansible_collections.sipha.network.plugins.module_utils._host import sysctl as _sysctl
+from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._model.host import MAIN, HostDesign
+from ansible_collections.sipha.network.plugins.module_utils._model.plan import (
+    Plan, plan_addresses, plan_mtu, plan_routes, plan_rules)
+from ansible_collections.sipha.network.plugins.module_utils._host.runtime import Kernel
+from ansible_collections.sipha.network.plugins.module_utils._model.kernel import Route, TableMap
+from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
+
+#: Configuration files we write under /etc: root-owned, readable by root only (the tools that read
+#: them run as root). The rt_tables name file is the exception: unprivileged `ip` reads it.
+SYSTEM_FILE = {"owner": "root", "group": "root", "mode": "0640"}
+
+#: Options every design-driven module shares (documented in the host_design doc fragment).
+DESIGN_SPEC: t.Dict[str, t.Any] = {
+    "design": {"type": "dict", "required": True},
+    "mode": {"type": "str", "choices": ["authoritative", "append"], "default": "authoritative"},
+    "backend": {"type": "str", "choices": ["auto", "networkmanager", "ifupdown", "none"], "default": "auto"},
+}
+
+
+class HostModule:
+    """Shared flow; subclasses give ``extra_spec`` and ``plan``."""
+
+    extra_spec: t.Dict[str, t.Any] = {}
+
+    def __init__(self) -> None:
+        spec = dict(DESIGN_SPEC)
+        spec.update(self.extra_spec)
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+        self.params = self.module.params
+        self.design = self.guard(HostDesign.from_dict, self.params["design"])
+        self.authoritative = self.params["mode"] == "authoritative"
+        self.kernel = Kernel(self.module)
+        self.tables = self.design.tables
+        self.links = self.kernel.links()
+        macs = {info["mac"]: name for name, info in self.links.items()}
+        self.sip, self.data = self.guard(self.design.nic_names, macs)
+        self.file_diffs: t.List[t.Dict[str, t.Any]] = []
+        self.backend = self.detect_backend()
+        self.result: t.Dict[str, t.Any] = {"changed": False, "sip_nic": self.sip, "data_nic": self.data,
+                                           "backend": self.backend}
+
+    def detect_backend(self) -> str:
+        """The distribution's own tool for persistent network configuration."""
+        wanted = self.params["backend"]
+        if wanted != "auto":
+            return wanted
+        nmcli = self.module.get_bin_path("nmcli")
+        if nmcli:
+            rc, out, dummy = self.module.run_command([nmcli, "-t", "-f", "RUNNING", "general"])
+            if rc == 0 and out.strip() == "running":
+                return "networkmanager"
+        if os.path.isdir(ifupdown.INTERFACES_DIR) and self.module.get_bin_path("ifup"):
+            return "ifupdown"
+        self.module.fail_json(msg="backend: auto found no supported network configuration tool (NetworkManager "
+                                  "running, or ifupdown with %s); set backend to none to change the running "
+                                  "kernel only" % ifupdown.INTERFACES_DIR, field="backend")
+        return "none"
+
+    def guard(self, func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        try:
+            return func(*args)
+        except DesignError as err:
+            self.module.fail_json(msg=str(err), field=err.field)
+
+    def plan(self) -> Plan:
+        raise NotImplementedError
+
+    def before_apply(self, plan: Plan, lines: t.Sequence[str]) -> None:
+        """Hook: refuse or arm a rollback before the change (``lines`` describe all of it) runs."""
+
+    def persist(self) -> t.List[str]:
+        """Hook: write persistent config; returns diff lines of what changed."""
+        return []
+
+    # ---- NetworkManager -------------------------------------------------------
+    nm_creates = False
+
+    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
+        """Hook: (interface, properties this module owns) per NetworkManager profile."""
+        return []
+
+    def nmcli(self, args: t.Sequence[str], what: str) -> str:
+        rc, out, err = self.module.run_command([self.module.get_bin_path("nmcli", required=True)] + list(args))
+        if rc != 0:
+            self.module.fail_json(msg="%s failed: nmcli %s: %s" % (what, " ".join(args), (err or out).strip()))
+        return out
+
+    def nm_sync(self, apply: bool) -> t.List[str]:
+        """Bring our NetworkManager profiles to the design; activate or reapply what changed."""
+        lines: t.List[str] = []
+        nmcli = self.module.get_bin_path("nmcli", required=True)
+        for interface, props in self.nm_profiles():
+            name = nm.profile_name(interface)
+            rc, out, dummy = self.module.run_command([nmcli, "-t", "-f", ",".join(sorted(props)), "connection",
+                                                     "show", name])
+            if rc != 0:
+                if not self.nm_creates and apply:
+                    self.module.fail_json(msg="NetworkManager profile %s does not exist: run dual_nic first" % name)
+                lines.append("+ NetworkManager profile %s: %s" % (
+                    name, ", ".join("%s=%s" % kv for kv in sorted(props.items()))))
+                if apply:
+                    self.nmcli(nm.add_args(name, interface, props), "creating the profile")
+                    self.nmcli(["connection", "up", name], "activating the profile")
+                continue
+            current = nm.parse_terse(out)
+            changed = nm.differences(props, current)
+            for key in changed:
+                lines.append("~ NetworkManager %s %s = %s (was %s)" % (name, key, props[key], current.get(key, "")))
+            if changed and apply:
+                self.nmcli(nm.modify_args(name, props, changed), "changing the profile")
+                active = self.nmcli(["-g", "GENERAL.CONNECTION", "device", "show", interface], "reading the device")
+                if active.strip() == name:
+                    self.nmcli(["device", "reapply", interface], "reapplying the profile")
+                else:
+                    self.nmcli(["connection", "up", name], "activating the profile")
+        return lines
+
+    def write_file(self, path: str, text: str, mode: str = "0640") -> t.List[str]:
+        result = write_text(self.module, path, text, attributes=dict(SYSTEM_FILE, mode=mode))
+        if not result["changed"]:
+            return []
+        self.file_diffs.append(result["diff"])
+        return ["~ file %s" % path]
+
+    def remove_files(self, paths: t.Iterable[str]) -> t.List[str]:
+        lines = []
+        for path in sorted(paths):
+            lines.append("- file %s" % path)
+            if not self.module.check_mode:
+                os.remove(path)
+        return lines
+
+    def run(self) -> None:
+        plan = self.guard(self.plan)
+        lines = plan.diff_lines()
+        check = self.module.check_mode
+        if self.backend == "networkmanager":
+            nm_lines = self.nm_sync(apply=False)
+            if (plan or nm_lines) and not check:
+                self.before_apply(plan, lines + nm_lines)
+                self.nm_sync(apply=True)
+                # NetworkManager applied the profiles; fix what it leaves behind (routes dropped from
+                # the profile stay in other tables after a reapply).
+                self.links = self.kernel.links()
+                plan = self.guard(self.plan)
+                self.kernel.apply(plan)
+            lines += nm_lines
+        elif plan and not check:
+            self.before_apply(plan, lines)
+            self.kernel.apply(plan)
+        lines += self.persist()
+        self.result["changed"] = bool(lines)
+        self.result["changes"] = lines
+        self.result["commands"] = [["ip"] + c if c[0] != "sysctl" else c for c in plan.commands()]
+        if self.module._diff and lines:
+            self.result["diff"] = [{"prepared": "\n".join(lines) + "\n"}] + self.file_diffs
+        self.module.exit_json(**self.result)
+
+
+# ---- dual_nic -----------------------------------------------------------------
+
+def controller_path_problem(client: str, server: str, addresses: t.Mapping[str, t.Sequence[str]],
+                            routes: t.Sequence[Route]) -> t.Optional[str]:
+    """Why the controller would lose the host after the change, or None (pure).
+
+    ``client`` is the controller's address as the host sees it, ``server``
+    the host address it connects to; ``addresses`` and ``routes`` are the
+    host's IPv4 addresses (per NIC) and main-table routes after the change.
+    """
+    client_ip = ipaddress.ip_address(client)
+    holders = [dev for dev, addrs in addresses.items() if any(a.split("/")[0] == server for a in addrs)]
+    if not holders:
+        return "the controller connects to %s, which would no longer be an address of this host" % server
+    for dev, addrs in addresses.items():
+        for addr in addrs:
+            if client_ip in ipaddress.ip_interface(addr).network:
+                return None
+    best = None
+    for route in routes:
+        net = ipaddress.ip_network(route.dst)
+        if client_ip in net and (best is None or net.prefixlen > ipaddress.ip_network(best.dst).prefixlen):
+            best = route
+    if best is None:
+        return "no route would lead back to the controller at %s" % client
+    return None
+
+
+class DualNic(HostModule):
+    extra_spec = {
+        "promote_secondaries": {"type": "bool", "default": True},
+        "keep_addresses": {"type": "list", "elements": "str", "default": []},
+        "controller": {"type": "dict", "options": {
+            "client": {"type": "str", "required": True},
+            "server": {"type": "str", "required": True}}},
+        "force": {"type": "bool", "default": False},
+        "rollback_timeout": {"type": "int", "default": 0},
+        "sysctl_file": {"type": "path", "default": "/etc/sysctl.d/60-sipha-dual-nic.conf"},
+    }
+
+    def sysctl_values(self) -> t.Dict[t.Tuple[str, str], int]:
+        if not self.params["promote_secondaries"]:
+            return {}
+        return _sysctl.desired([self.sip], {"promote_secondaries": 1})
+
+    def plan(self) -> Plan:
+        design = self.design
+        keep = list(self.params["keep_addresses"]) + ([design.vip] if design.vip else [])
+        plan = plan_addresses(design.addresses(self.sip, self.data), self.links, self.authoritative, keep)
+        plan.extend(plan_mtu(self.sip, design.sip_nic.mtu, self.links))
+        plan.extend(plan_mtu(self.data, design.data_nic.mtu, self.links))
+        routes, protocols = self.kernel.routes(self.tables)
+        self.main_routes = [r for r in routes if r.table == MAIN]
+        wanted = design.default_route(self.data)
+        # One default route in the main table, via the data gateway (R4): others always go.
+        plan.extend(plan_routes([wanted], self.main_routes, self.tables,
+                                lambda r: r.dst == "0.0.0.0/0", True, protocols))
+        plan.extend(_sysctl.plan(self.sysctl_values()))
+        self.after_addresses = {dev: list(info["addresses"]) for dev, info in self.links.items()}
+        for step in plan.steps:
+            if step.kind == "addr+":
+                self.after_addresses[step.do[4]].append(step.do[2])
+            elif step.kind == "addr-":
+                self.after_addresses[step.do[4]].remove(step.do[2])
+        self.after_routes = [r for r in self.main_routes if r.dst != "0.0.0.0/0"] + [wanted]
+        return plan
+
+    nm_creates = True
+
+    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
+        design = self.design
+        return [(self.sip, nm.nic_properties(design.sip_nic, self.sip, None, design.route_metric)),
+                (self.data, nm.nic_properties(design.data_nic, self.data, design.data_gateway, design.route_metric))]
+
+    def route_snapshot(self) -> t.List[t.List[str]]:
+        """Commands that put back every route of the two NICs as it is now (any table).
+
+        Removing an address makes the kernel drop the routes through it, which the
+        plan's own undo does not know about; these run after it."""
+        routes, protocols = self.kernel.routes(TableMap())
+        return [[self.kernel.ip, "-4", "route", "replace"] + route.argv(TableMap())
+                for route in routes if route.dev in (self.sip, self.data) and protocols.get(route.key) != "kernel"]
+
+    def arm_checkpoint(self, what: t.Sequence[str]) -> t.Dict[str, t.Any]:
+        """A NetworkManager checkpoint over all devices: NM undoes everything itself after the timeout."""
+        busctl = self.module.get_bin_path("busctl", required=True)
+        timeout = self.params["rollback_timeout"]
+        rc, out, err = self.module.run_command([busctl, "call"] + nm.NM_BUS + [
+            "CheckpointCreate", "aouu", "0", str(timeout), "1"])
+        if rc != 0 or not out.startswith("o "):
+            self.module.fail_json(msg="creating a NetworkManager checkpoint failed: %s" % (err or out).strip())
+        path = out.split()[1].strip('"')
+        confirm = [busctl, "call"] + nm.NM_BUS + ["CheckpointDestroy", "o", path]
+        armed = _rollback.arm_external(confirm, timeout, what, "networkmanager-checkpoint")
+        armed["checkpoint"] = path
+        return armed
+
+    def before_apply(self, plan: Plan, lines: t.Sequence[str]) -> None:
+        controller = self.params["controller"]
+        if controller and not self.params["force"]:
+            problem = controller_path_problem(controller["client"], controller["server"], self.after_addresses,
+                                              self.after_routes)
+            if problem:
+                self.module.fail_json(
+                    msg="refused: %s. Nothing was changed. Change the management address in two steps (add the new "
+                        "one, reconnect, then remove the old), or set force with a rollback_timeout." % problem,
+                    reason=problem, changes=list(lines))
+        if self.params["rollback_timeout"] > 0:
+            if self.backend == "networkmanager":
+                self.result["rollback"] = self.arm_checkpoint(lines)
+            else:
+                self.result["rollback"] = _rollback.arm(self.kernel.undo_argv(plan) + self.route_snapshot(),
+                                                        self.params["rollback_timeout"], lines)
+
+    def persist(self) -> t.List[str]:
+        lines: t.List[str] = []
+        values = self.sysctl_values()
+        if values:
+            lines += self.write_file(self.params["sysctl_file"], _sysctl.render_file(values, "dual_nic"))
+        if self.backend == "ifupdown":
+            design = self.design
+            wanted = {
+                ifupdown.stanza_path(self.sip): ifupdown.render_stanza(design.sip_nic, self.sip),
+                ifupdown.stanza_path(self.data): ifupdown.render_stanza(design.data_nic, self.data,
+                                                                        design.data_gateway, design.route_metric),
+            }
+            for path, text in sorted(wanted.items()):
+                lines += self.write_file(path, text)
+            stale = set(glob.glob(ifupdown.stanza_path("*"))) - set(wanted)
+            lines += self.remove_files(stale)
+        return lines
+
+
+# ---- sip_routes ---------------------------------------------------------------
+
+class SipRoutes(HostModule):
+    extra_spec = {
+        "rt_tables_file": {"type": "path", "default": "/etc/iproute2/rt_tables.d/sipha.conf"},
+    }
+
+    def plan(self) -> Plan:
+        design = self.design
+        if design.route_source == "vip" and not any(
+                a.split("/")[0] == design.vip for a in self.links.get(self.sip, {}).get("addresses", [])):
+            raise DesignError("route_source", "is 'vip' but the VIP %s is not on %s now; the kernel refuses a "
+                              "source address the host does not hold" % (design.vip, self.sip), show_value=False)
+        routes, protocols = self.kernel.routes(self.tables)
+        desired = design.device_routes(self.sip) + design.table_routes(self.sip)
+        gateway = design.sip_gateway
+
+        def managed(route: Route) -> bool:
+            if route.table == design.table_id:
+                return True
+            return route.table == MAIN and route.dev == self.sip and route.gateway == gateway
+
+        plan = plan_routes(desired, routes, self.tables, managed, self.authoritative, protocols)
+        plan.extend(plan_rules(design.rules(), self.kernel.rules(self.tables), self.tables,
+                               lambda rule: rule.table == design.table_id, self.authoritative))
+        return plan
+
+    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
+        return [(self.sip, nm.route_properties(self.design, self.sip))]
+
+    def persist(self) -> t.List[str]:
+        text = "# Managed by sipha.network (sip_routes): source policy routing table.\n%d\t%s\n" % (
+            self.design.table_id, self.design.table_name)
+        lines = self.write_file(self.params["rt_tables_file"], text, mode="0644")
+        if self.backend == "ifupdown":
+            lines += self.write_file(ifupdown.HOOK_PATH, ifupdown.render_hook(self.design, self.sip), mode="0750")
+        return lines
+
+
+def run_dual_nic() -> None:
+    DualNic().run()
+
+
+def run_sip_routes() -> None:
+    SipRoutes().run()
+
+
+# ---- arp_sysctl ---------------------------------------------------------------
+
+ARP_SPEC: t.Dict[str, t.Any] = {
+    "interfaces": {"type": "list", "elements": "str", "required": True},
+    "arp_ignore": {"type": "int", "default": 1},
+    "arp_announce": {"type": "int", "default": 2},
+    "rp_filter": {"type": "int", "default": 2},
+    "arp_accept": {"type": "int"},
+    "path": {"type": "path", "default": "/etc/sysctl.d/60-sipha-arp.conf"},
+}
+
+
+def run_arp_sysctl() -> None:
+    module = AnsibleModule(argument_spec=ARP_SPEC, supports_check_mode=True)
+    params = module.params
+    try:
+        values = _sysctl.desired(params["interfaces"], {k: params[k] for k in
+                                                        ("arp_ignore", "arp_announce", "rp_filter", "arp_accept")})
+        plan = _sysctl.plan(values)
+    except DesignError as err:
+        module.fail_json(msg=str(err), field=err.field)
+    lines = plan.diff_lines()
+    if plan and not module.check_mode:
+        for step in plan.ordered():
+            _sysctl.write_proc(step.do[1], int(step.do[2]))
+    written = write_text(module, params["path"], _sysctl.render_file(values, "arp_sysctl"), attributes=SYSTEM_FILE)
+    if written["changed"]:
+        lines.append("~ file %s" % params["path"])
+    result: t.Dict[str, t.Any] = {"changed": bool(lines), "changes": lines,
+                                  "values": {_sysctl.key(n, s): val for (n, s), val in sorted(values.items())}}
+    if module._diff and lines:
+        result["diff"] = [{"prepared": "\n".join(plan.diff_lines()) + "\n"}, written["diff"]]
+    for warning in _sysctl.shadowed_by_all(values, _sysctl.read_proc):
+        module.warn(warning)
+    module.exit_json(**result)
+
+
+# ---- apply_confirm ------------------------------------------------------------
+
+def run_apply_confirm() -> None:
+    module = AnsibleModule(argument_spec={
+        # an identifier of a rollback job, not a credential
+        "token": {"type": "str", "required": True, "no_log": False},
+        "state": {"type": "str", "choices": ["confirmed", "query"], "default": "confirmed"},
+    }, supports_check_mode=True)
+    try:
+        if module.params["state"] == "query" or module.check_mode:
+            status = _rollback.status(module.params["token"])
+        else:
+            status = _rollback.confirm(module.params["token"])
+    except ValueError as err:
+        module.fail_json(msg=str(err))
+    module.exit_json(changed=False, **status)

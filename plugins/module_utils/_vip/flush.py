@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The router flush of a takeover: every adjacent router in parallel, each bounded, over OpenSSH.
+
+Warm connections: while standby, the refresh timer keeps one OpenSSH
+ControlMaster per router (``ensure_masters``). A flush goes through the
+master when its socket exists; if that has not answered after ``hedge_ms``
+(a master whose TCP connection died quietly), a fresh connection is started
+beside it and the first to succeed counts. Without a master the flush goes
+fresh at once. The flush is idempotent on every vendor, so two that both
+arrive do no harm. A router whose host key does not match the pinned one is
+refused by ssh before anything is sent.
+
+Python 3.8+ standard library only: installed on SIP hosts with the program.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import subprocess
+import time
+import typing as t
+
+from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
+from ansible_collections.sipha.network.plugins.module_utils._model.vip import Router, VipConfig
+from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import Spawned
+
+
+def explain(returncode: t.Optional[int], stderr: str) -> str:
+    """A short reason for a failed ssh run, in the words a network engineer searches for."""
+    text = stderr.strip()
+    if "Host key verification failed" in text or "REMOTE HOST IDENTIFICATION HAS CHANGED" in text \
+            or "No ED25519 host key is known" in text or "host key is known" in text:
+        return "host key verification failed: the router's key is not the pinned one (refused, nothing sent)"
+    if "Permission denied" in text:
+        return "authentication failed: the router refused the flush key"
+    last = text.splitlines()[-1] if text else ""
+    return last or "exit code %s" % returncode
+
+
+class _Attempt:
+    def __init__(self, via: str, argv: t.List[str], adopt: t.Optional[Spawned] = None) -> None:
+        """Start ssh with ``argv``, or adopt the one the fast path started (``adopt``)."""
+        self.via = via
+        self.started = time.monotonic()
+        self.proc: t.Union[subprocess.Popen, Spawned] = adopt if adopt is not None else subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
+        self.out = adopt.out if adopt is not None else b""
+        self.err = adopt.err if adopt is not None else b""
+        self.open = len(adopt.streams()) if adopt is not None else 2
+        self.ended = adopt.ended if adopt is not None else None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+class RouterFlush:
+    """One router's flush in progress."""
+
+    def __init__(self, config: VipConfig, router: Router, warm: bool, t0: float,
+                 early: t.Optional[t.Tuple[Spawned, float]] = None) -> None:
+        self.config = config
+        self.router = router
+        self.t0 = t0
+        self.started = early[1] if early else time.monotonic()
+        self.deadline = self.started + config.flush["timeout_ms"] / 1000.0
+        self.attempts: t.List[_Attempt] = []
+        self.result: t.Optional[t.Dict[str, t.Any]] = None
+        self.hedge_at: t.Optional[float] = None
+        self.failures: t.List[str] = []
+        request = router.target.flush_request()
+        if early or warm and os.path.exists(config.control_path(router)):
+            self.hedge_at = self.started + config.flush["hedge_ms"] / 1000.0
+            if early:   # already running over the warm connection (the fast path of up)
+                self.attempts.append(_Attempt("warm", [], adopt=early[0]))
+            else:
+                self._start("warm", config.ssh_argv(router, "warm", request))
+        else:
+            self._start("fresh", config.ssh_argv(router, "fresh", request))
+
+    def _start(self, via: str, argv: t.List[str]) -> bool:
+        try:
+            self.attempts.append(_Attempt(via, argv))
+        except OSError as error:          # no ssh client: this router fails, the takeover goes on
+            self.failures.append("%s: cannot run %s: %s" % (via, argv[0], error.strerror))
+            if not any(a.proc.poll() is None for a in self.attempts):
+                self.hedge_at = None
+                self._done(False, None, time.monotonic(), "; ".join(self.failures))
+            return False
+        return True
+
+    def hedge(self) -> t.Optional[_Attempt]:
+        """Start the fresh connection beside the warm one, once, when it is due."""
+        if self.result is None and self.hedge_at is not None and time.monotonic() >= self.hedge_at:
+            self.hedge_at = None
+            if self._start("fresh", self.config.ssh_argv(self.router, "fresh", self.router.target.flush_request())):
+                return self.attempts[-1]
+        return None
+
+    def finished(self, attempt: _Attempt) -> None:
+        """One attempt's ssh exited: success ends this router's flush; a warm failure goes fresh at once."""
+        code = attempt.proc.wait()
+        if self.result is not None:
+            return
+        now = attempt.ended or time.monotonic()
+        refused = rf.error_line(self.router.target.vendor, (attempt.out + attempt.err).decode("utf-8", "replace"))
+        if code == 0 and not refused:
+            self._done(True, attempt, now, None)
+        elif refused:
+            self._done(False, attempt, now, "the router refused: %s" % refused)
+        else:
+            self.failures.append("%s: %s" % (attempt.via, explain(code, attempt.err.decode("utf-8", "replace"))))
+            if attempt.via == "warm" and self.hedge_at is not None:
+                self.hedge_at = now
+            elif all(a.proc.poll() is not None for a in self.attempts) and self.hedge_at is None:
+                self._done(False, attempt, now, "; ".join(self.failures))
+
+    def expire(self) -> None:
+        if self.result is None:
+            self._done(False, None, time.monotonic(), "no answer within %d ms%s" % (
+                self.config.flush["timeout_ms"], " (%s)" % "; ".join(self.failures) if self.failures else ""))
+
+    def _done(self, ok: bool, attempt: t.Optional[_Attempt], now: float, error: t.Optional[str]) -> None:
+        self.result = {
+            "name": self.router.name, "address": self.router.address, "vendor": self.router.target.vendor,
+            "ok": ok, "via": attempt.via if attempt else None,
+            "done_ms": round((now - self.t0) * 1000.0, 1), "took_ms": round((now - self.started) * 1000.0, 1),
+            "error": error, "output": (attempt.out.decode("utf-8", "replace").strip()[-500:] if attempt else ""),
+        }
+        for other in self.attempts:
+            other.kill()
+
+
+def flush_all(config: VipConfig, warm: bool, t0: float,
+              on_done: t.Callable[[t.Dict[str, t.Any]], None] = lambda result: None,
+              early: t.Optional[t.Mapping[str, t.Tuple[Spawned, float]]] = None) -> t.List[t.Dict[str, t.Any]]:
+    """Flush the VIP's entry on every router in parallel; each is bounded by flush.timeout_ms.
+    ``early``: flushes the fast path started already (router name -> (child, start time))."""
+    early = early or {}
+    flushes = [RouterFlush(config, router, warm, t0, early.get(router.name)) for router in config.routers]
+    selector = selectors.DefaultSelector()
+
+    def watch(flush: RouterFlush, attempt: _Attempt) -> None:
+        for stream in (attempt.proc.stdout, attempt.proc.stderr):
+            if stream is not None and not stream.closed:
+                selector.register(stream, selectors.EVENT_READ, (flush, attempt, stream))
+
+    def unwatch(attempt: _Attempt) -> None:
+        for stream in (attempt.proc.stdout, attempt.proc.stderr):
+            if stream is not None and not stream.closed:
+                try:
+                    selector.unregister(stream)
+                except KeyError:
+                    pass
+                stream.close()
+
+    for flush in flushes:
+        if flush.attempts:
+            watch(flush, flush.attempts[0])
+            if flush.attempts[0].open == 0:   # the fast path saw it end
+                flush.finished(flush.attempts[0])
+                if flush.result is not None:   # else a failed warm one: the loop below hedges at once
+                    on_done(flush.result)
+    try:
+        while any(flush.result is None for flush in flushes):
+            now = time.monotonic()
+            waits = [flush.deadline - now for flush in flushes if flush.result is None]
+            waits += [flush.hedge_at - now for flush in flushes if flush.result is None and flush.hedge_at]
+            if not waits:
+                break
+            for key, _mask in selector.select(max(0.0, min(waits))):
+                flush, attempt, stream = key.data
+                chunk = os.read(stream.fileno(), 4096)
+                if chunk:
+                    if stream is attempt.proc.stdout:
+                        attempt.out += chunk
+                    else:
+                        attempt.err += chunk
+                    continue
+                attempt.open -= 1
+                selector.unregister(stream)
+                if attempt.open == 0:
+                    was_open = flush.result is None
+                    flush.finished(attempt)
+                    if was_open and flush.result is not None:
+                        on_done(flush.result)
+            now = time.monotonic()
+            for flush in flushes:
+                started = flush.hedge()
+                if started is not None:
+                    watch(flush, started)
+                if flush.result is None and now >= flush.deadline:
+                    flush.expire()
+                    on_done(flush.result or {})
+    finally:
+        for flush in flushes:
+            for attempt in flush.attempts:
+                attempt.kill()
+                unwatch(attempt)
+        selector.close()
+    return [flush.result or {} for flush in flushes]
+
+
+def master_alive(config: VipConfig, router: Router) -> bool:
+    if not os.path.exists(config.control_path(router)):
+        return False
+    check = subprocess.run(config.ssh_argv(router, "check"), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=5, check=False)
+    return check.returncode == 0
+
+
+def ensure_masters(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
+    """Keep one warm connection per router (for the refresh timer): start those that are not alive.
+
+    Started in parallel; each is bounded by flush.timeout_ms. ssh -f backgrounds the master after login."""
+    results: t.List[t.Dict[str, t.Any]] = []
+    starting: t.List[t.Tuple[Router, subprocess.Popen, float, str]] = []
+    for router in config.routers:
+        if master_alive(config, router):
+            results.append({"name": router.name, "warm": True, "started": False})
+            continue
+        log = config.control_path(router) + ".log"
+        with open(log, "w", encoding="utf-8"):
+            pass
+        argv = config.ssh_argv(router, "master")
+        argv[1:1] = ["-E", log]
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True)
+        starting.append((router, proc, time.monotonic(), log))
+    for router, proc, started, log in starting:
+        left = started + config.flush["timeout_ms"] / 1000.0 - time.monotonic()
+        try:
+            code = proc.wait(timeout=max(0.0, left))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            code = None
+        entry: t.Dict[str, t.Any] = {"name": router.name, "warm": code == 0, "started": code == 0}
+        if code != 0:
+            with open(log, encoding="utf-8", errors="replace") as handle:
+                entry["error"] = explain(code, handle.read()) if code is not None else \
+                    "no answer within %d ms" % config.flush["timeout_ms"]
+        results.append(entry)
+    return results
+
+
+def close_masters(config: VipConfig) -> t.List[str]:
+    """Close every warm connection (after a config or host-key change); returns the routers closed."""
+    closed = []
+    for router in config.routers:
+        if os.path.exists(config.control_path(router)):
+            subprocess.run(config.ssh_argv(router, "exit"), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=5, check=False)
+            closed.append(router.name)
+    return closed

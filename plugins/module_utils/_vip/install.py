@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the vip_script module installs: the takeover program is this collection's own code.
+
+The program's logic lives in module_utils (``_vip_takeover`` and what it
+imports), so the ``vip`` module, the unit tests and the program run the same
+code. On a SIP host those files are copied byte for byte under ``lib_dir``
+in their package layout, and ``sipha-vip`` is a short launcher that runs
+them with ``python3 -I -S``: isolated from the environment and from
+site-packages, so nothing outside the standard library can be imported, and
+no PYTHONPATH of the agent's account can inject code into a root program.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import typing as t
+
+PACKAGE = "ansible_collections.sipha.network.plugins.module_utils"
+#: The module_utils modules the program is made of, relative to PACKAGE (its whole import closure; a unit test
+#: holds this).
+SHIPPED = ("_model.errors", "_model.checks", "_model.router", "_model.vip", "_vip.arp", "_vip.netlink", "_vip.cli",
+           "_vip.spawn", "_vip.fast", "_vip.flush", "_vip.program")
+HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
+
+# Make the import closure explicit so that the module's payload carries every shipped file.
+from ansible_collections.sipha.network.plugins.module_utils._vip import program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
+from ansible_collections.sipha.network.plugins.module_utils._vip.fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
+
+
+def source(name: str) -> str:
+    """The text of one shipped module, from wherever it is imported (a checkout or a module payload)."""
+    fullname = "%s.%s" % (PACKAGE, name)
+    spec = importlib.util.find_spec(fullname)
+    if spec is None or spec.loader is None:
+        raise RuntimeError("cannot find %s" % fullname)
+    text = spec.loader.get_source(fullname)  # type: ignore[attr-defined]
+    if text is None:
+        raise RuntimeError("no source for %s" % fullname)
+    return text
+
+
+def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:
+    """The program file: time zero, then ``_vip_fast.main`` (the fast path of ``up``, then the rest)."""
+    return "\n".join([
+        "#!%s -IS" % python,
+        "# Managed by sipha.network (vip_script): the VIP takeover program. Do not edit.",
+        "# The code is under %s; 'sipha-vip --help' lists the commands." % lib_dir,
+        "import time",
+        "T0 = time.monotonic()",
+        "import sys  # noqa: E402",
+        "sys.path.insert(0, %r)" % lib_dir,
+        "from %s._vip.fast import main  # noqa: E402" % PACKAGE,
+        "sys.exit(main(t0=T0, run_dir=%r))" % run_dir,
+        "",
+    ])
+
+
+def packages() -> t.List[str]:
+    """Every package the shipped modules sit in, outermost first (each needs its ``__init__.py``)."""
+    found: t.List[str] = []
+    for name in (PACKAGE + "." + mod for mod in SHIPPED):
+        parts = name.split(".")[:-1]
+        for depth in range(1, len(parts) + 1):
+            package = ".".join(parts[:depth])
+            if package not in found:
+                found.append(package)
+    return found
+
+
+def module_path(lib_dir: str, name: str) -> str:
+    """Where a dotted module (or a package, with ``/__init__``) goes under ``lib_dir``."""
+    return "%s/%s.py" % (lib_dir, name.replace(".", "/"))
+
+
+def files(lib_dir: str, program: str, python: str, run_dir: str = RUN_DIR) -> t.Dict[str, t.Tuple[str, str]]:
+    """Every file of the program: path -> (text, mode); ``run_dir`` is the config's (the validated copy's)."""
+    result: t.Dict[str, t.Tuple[str, str]] = {program: (launcher(lib_dir, python, run_dir), "0750")}
+    for package in packages():
+        result[module_path(lib_dir, package + ".__init__")] = (HEADER, "0640")
+    for name in SHIPPED:
+        result[module_path(lib_dir, PACKAGE + "." + name)] = (source(name), "0640")
+    return result
+
+
+def package_dirs(lib_dir: str) -> t.List[str]:
+    """``lib_dir`` and every package directory below it, outermost first."""
+    return [lib_dir] + [lib_dir + "/" + package.replace(".", "/") for package in packages()]

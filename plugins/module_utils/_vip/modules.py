@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bodies of the vip_script and vip modules.
+
+Both validate first (a bad design fails naming the field; nothing is
+touched) and run the takeover program's own code: ``vip_script`` installs
+that code and its config, ``vip`` adds, removes and announces the VIP with
+the same ``Host`` and ARP frames the program uses.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.sipha.network.plugins.module_utils._vip import arp
+from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+from ansible_collections.sipha.network.plugins.module_utils._vip import install as vi
+from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
+from ansible_collections.sipha.network.plugins.module_utils._vip.program import Host, TakeoverError
+
+ROOT_FILE = {"owner": "root", "group": "root"}
+
+VIP_SCRIPT_SPEC: t.Dict[str, t.Any] = {
+    "config": {"type": "dict", "required": True},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "path": {"type": "path", "default": "/usr/local/sbin/sipha-vip"},
+    "lib_dir": {"type": "path", "default": "/usr/local/lib/sipha-vip"},
+    "config_path": {"type": "path", "default": "/etc/sipha/vip.json"},
+    "python": {"type": "path", "default": "/usr/bin/python3"},
+    "check_host": {"type": "bool", "default": True},
+}
+
+VIP_SPEC: t.Dict[str, t.Any] = {
+    "vip": {"type": "str", "required": True},
+    "interface": {"type": "str", "required": True},
+    "prefix": {"type": "int", "default": 32},
+    "label": {"type": "str"},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "announce": {"type": "str", "choices": ["on_change", "always", "never"], "default": "on_change"},
+    "arp_targets": {"type": "list", "elements": "str", "default": []},
+    "garp": {"type": "bool", "default": True},
+}
+
+
+def _design(module: AnsibleModule, build: t.Callable[..., t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:
+    try:
+        return build(*args, **kwargs)
+    except DesignError as error:
+        module.fail_json(msg="config.%s" % error if module.params.get("config") is not None else str(error),
+                         field=error.field, rule=error.rule)
+        raise  # unreachable: fail_json exits
+
+
+def _nic_networks(module: AnsibleModule, interface: str) -> t.List[str]:
+    if not os.path.isdir("/sys/class/net/%s" % interface):
+        module.fail_json(msg="config.interface: %s does not exist on this host" % interface, field="interface")
+    code, out, err = module.run_command(["ip", "-4", "-o", "address", "show", "dev", interface])
+    if code != 0:
+        module.fail_json(msg="cannot read the addresses of %s: %s" % (interface, err.strip()))
+    return [line.split()[3] for line in out.splitlines() if len(line.split()) > 3]
+
+
+def run_vip_script() -> None:
+    module = AnsibleModule(argument_spec=VIP_SCRIPT_SPEC, supports_check_mode=True)
+    params = module.params
+    config = _design(module, vc.load, params["config"], need_host_keys=True)
+    wanted = vi.files(params["lib_dir"], params["path"], params["python"], config.run_dir)
+    wanted[params["config_path"]] = (config.render(), "0640")
+    wanted[config.flush["known_hosts"]] = (config.known_hosts(), "0640")
+    if params["state"] == "absent":
+        remove_vip_script(module, params, config)
+        return
+    warnings = []
+    if not os.access(params["python"], os.X_OK):
+        module.fail_json(msg="python: %s is not an executable interpreter on this host" % params["python"])
+    if params["check_host"]:
+        _design(module, vc.check_against_host, config, _nic_networks(module, config.interface), config.known_hosts())
+        if config.flush["enabled"] and config.routers and not os.path.isfile(config.flush["key_file"]):
+            message = "config.flush.key_file: %s does not exist (the flush key goes there first)" \
+                % config.flush["key_file"]
+            if not module.check_mode:
+                module.fail_json(msg=message, field="flush.key_file")
+            warnings.append(message)
+    changed_files: t.List[str] = []
+    diffs = []
+    dirs = vi.package_dirs(params["lib_dir"]) + sorted({os.path.dirname(params["config_path"]),
+                                                        os.path.dirname(config.flush["known_hosts"])})
+    for directory in dirs:
+        if not os.path.isdir(directory):
+            changed_files.append(directory + "/")
+            if not module.check_mode:
+                os.makedirs(directory, mode=0o750, exist_ok=True)
+    for path, (text, mode) in sorted(wanted.items()):
+        result = write_text(module, path, text, attributes=dict(ROOT_FILE, mode=mode))
+        if result["changed"]:
+            changed_files.append(path)
+            if path in (params["config_path"], config.flush["known_hosts"]):
+                diffs.append(result["diff"])
+    # an earlier version's modules (the flat layout before the packages, a module since renamed) go
+    for package_dir in vi.package_dirs(params["lib_dir"])[1:]:
+        if not os.path.isdir(package_dir):
+            continue
+        for name in sorted(os.listdir(package_dir)):
+            path = os.path.join(package_dir, name)
+            if name.endswith(".py") and path not in wanted:
+                changed_files.append(path + " (removed)")
+                if not module.check_mode:
+                    os.remove(path)
+    program_changed = any(path.startswith(params["lib_dir"]) or path == params["path"] for path in changed_files)
+    pins_changed = any(path in (params["config_path"], config.flush["known_hosts"]) for path in changed_files)
+    closed: t.List[str] = []
+    if not module.check_mode and program_changed:
+        code, _out, err = module.run_command([params["python"], "-I", "-S", "-m", "compileall", "-q",
+                                              params["lib_dir"]])
+        if code != 0:
+            module.fail_json(msg="could not compile the program under %s: %s" % (params["lib_dir"], err))
+    if not module.check_mode and (program_changed or pins_changed):
+        # the program validates the new config and keeps the copy that the fast path of up reads
+        module.run_command([params["path"], "--config", params["config_path"], "--quiet", "status"])
+    if not module.check_mode and pins_changed and os.path.isdir(config.run_dir):
+        # warm connections were opened under the old config or host keys: close them
+        code, out, _err = module.run_command([params["path"], "--config", params["config_path"], "--quiet",
+                                              "--json", "disconnect"])
+        closed = module.from_json(out).get("closed", []) if code == 0 and out.strip() else []
+    pinned = (params["config_path"], config.flush["known_hosts"])
+    listing = "".join("changed: %s\n" % path for path in changed_files if path not in pinned)
+    diffs.append({"before_header": "program files", "after_header": "program files", "before": "", "after": listing})
+    module.exit_json(changed=bool(changed_files), files_changed=changed_files, program=params["path"],
+                     config=config.as_dict(), connections_closed=closed, warnings=warnings,
+                     diff=diffs if module._diff else None)
+
+
+def remove_vip_script(module: AnsibleModule, params: t.Dict[str, t.Any], config: vc.VipConfig) -> None:
+    paths = [params["path"], params["config_path"], config.flush["known_hosts"]]
+    gone = [path for path in paths if os.path.lexists(path)]
+    if os.path.isdir(params["lib_dir"]):
+        gone.append(params["lib_dir"] + "/")
+    if not module.check_mode:
+        if os.path.exists(params["path"]) and os.path.isdir(config.run_dir):
+            module.run_command([params["path"], "--config", params["config_path"], "--quiet", "disconnect"])
+        for path in gone:
+            if path.endswith("/"):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+    module.exit_json(changed=bool(gone), files_changed=gone, program=params["path"], config=config.as_dict(),
+                     connections_closed=[], diff={"before": "".join(p + "\n" for p in gone), "after": ""})
+
+
+def run_vip() -> None:
+    module = AnsibleModule(argument_spec=VIP_SPEC, supports_check_mode=True)
+    params = module.params
+    routers = [{"name": "target%d" % index, "address": address} for index, address in enumerate(params["arp_targets"])]
+    config = _design(module, vc.load, {"vip": params["vip"], "interface": params["interface"],
+                                       "prefix": params["prefix"], "label": params["label"], "routers": routers,
+                                       "flush": {"enabled": False}})
+    if params["state"] == "present":
+        _design(module, vc.check_against_host, config, _nic_networks(module, config.interface), None)
+    host = Host(config)
+    try:
+        before = os.path.isdir("/sys/class/net/%s" % config.interface) and host.held()
+        want = params["state"] == "present"
+        changed = before != want
+        announced: t.List[str] = []
+        if changed and not module.check_mode:
+            if want:
+                host.add()
+            else:
+                host.remove()
+        announce = want and (params["announce"] == "always" or params["announce"] == "on_change" and changed)
+        if announce and not module.check_mode:
+            with arp.ArpLink(config.interface) as link:
+                frames = arp.announcements(link.mac, config.vip, [r.arp_target for r in config.routers],
+                                           garp=params["garp"])
+                link.send(frames)
+                announced = [name for name, _frame in frames]
+    except (TakeoverError, OSError) as error:
+        module.fail_json(msg=str(error))
+    held = "%s on %s\n" % (config.cidr, config.interface)
+    module.exit_json(changed=changed, held=want if not module.check_mode or not changed else before,
+                     vip=config.cidr, interface=config.interface, announced=announced,
+                     diff={"before": held if before else "", "after": held if want else "",
+                           "before_header": "VIP", "after_header": "VIP"})

@@ -1,0 +1,493 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""sipha-vip: the VIP takeover program the management layer runs on each SIP host at a role change.
+
+    sipha-vip up        take the VIP: lock, duplicate check, add, announce, flush every router
+    sipha-vip down      give the VIP up (idempotent)
+    sipha-vip status    JSON: held or not, last takeover's timings, per-router flush results
+    sipha-vip refresh   re-announce while holding the VIP; keep the router connections warm
+    sipha-vip disconnect  close the warm router connections (after a key or config change)
+    sipha-vip check     validate the config file against this host, change nothing
+
+Exit codes: 0 done (``up``: the VIP is held, even if a router failed, which is reported);
+1 the VIP could not be added or removed; 2 bad config or usage; 3 ``up`` refused because another
+host answers for the VIP (split_brain: refuse); 4 another run held the lock past lock_timeout_ms.
+
+Each step is logged with its time in ms since the program started, to stderr and syslog.
+Python 3.8+ standard library only.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import syslog
+import threading
+import time
+import typing as t
+
+from ansible_collections.sipha.network.plugins.module_utils._vip import arp
+from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+from ansible_collections.sipha.network.plugins.module_utils._vip import fast
+from ansible_collections.sipha.network.plugins.module_utils._vip import flush as vf
+from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
+from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._vip.cli import DEFAULT_CONFIG, Options, UsageError
+from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
+
+
+class TakeoverError(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Log:
+    """Steps with their time since the program started; each goes to stderr and syslog at once."""
+
+    def __init__(self, command: str, t0: float, quiet: bool = False) -> None:
+        self.command = command
+        self.t0 = t0
+        self.quiet = quiet
+        self.steps: t.List[t.Dict[str, t.Any]] = []
+        syslog.openlog("sipha-vip", syslog.LOG_PID, syslog.LOG_DAEMON)
+
+    def ms(self) -> float:
+        return round((time.monotonic() - self.t0) * 1000.0, 1)
+
+    def step(self, name: str, detail: str = "", warning: bool = False, **extra: t.Any) -> float:
+        elapsed = self.ms()
+        self._emit(dict({"step": name, "ms": elapsed}, **({"detail": detail} if detail else {}), **extra), warning)
+        return elapsed
+
+    def replay(self, steps: t.Sequence[t.Dict[str, t.Any]]) -> None:
+        """Log steps that were taken before this log existed (the fast path's), with their own times."""
+        for entry in steps:
+            self._emit(dict(entry))
+
+    def _emit(self, entry: t.Dict[str, t.Any], warning: bool = False) -> None:
+        self.steps.append(entry)
+        line = "%s: +%.1f ms %s%s" % (self.command, entry["ms"], entry["step"],
+                                      ": " + entry["detail"] if entry.get("detail") else "")
+        syslog.syslog(syslog.LOG_WARNING if warning else syslog.LOG_INFO, line)
+        if not self.quiet:
+            sys.stderr.write("sipha-vip %s%s\n" % ("WARNING " if warning else "", line))
+            sys.stderr.flush()
+
+
+def run(argv: t.List[str], timeout: float = 10.0) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=timeout, check=False, universal_newlines=True)
+
+
+class Host:
+    """This SIP host's side: the VIP on the NIC, the lock, the state file."""
+
+    def __init__(self, config: vc.VipConfig) -> None:
+        self.config = config
+        self.lock_fd: t.Optional[int] = None
+
+    def nic_exists(self) -> bool:
+        return os.path.isdir("/sys/class/net/%s" % self.config.interface)
+
+    def held(self) -> bool:
+        shown = run(self.config.addr_show_argv())
+        if shown.returncode != 0:
+            raise TakeoverError("cannot read the addresses of %s: %s" % (self.config.interface, shown.stderr.strip()))
+        return bool(shown.stdout.strip())
+
+    def add(self) -> bool:
+        """Add the VIP (rtnetlink, as ``ip address add`` does); False if it was there already."""
+        code = nl.add_address(self.config.interface, self.config.vip, self.config.prefix, self.config.label)
+        if code in (0, fast.EEXIST):
+            return code == 0
+        raise TakeoverError("could not add %s on %s: %s" % (self.config.cidr, self.config.interface,
+                                                            os.strerror(code)))
+
+    def remove(self) -> bool:
+        """Remove the VIP; False if it was not there."""
+        code = nl.delete_address(self.config.interface, self.config.vip, self.config.prefix)
+        if code in (0, fast.EADDRNOTAVAIL):
+            return code == 0
+        raise TakeoverError("could not remove %s from %s: %s" % (self.config.cidr, self.config.interface,
+                                                                 os.strerror(code)))
+
+    def prepare_dirs(self) -> None:
+        for path in (self.config.run_dir, self.config.state_dir):
+            os.makedirs(path, mode=0o700, exist_ok=True)
+
+    def lock(self, timeout_ms: int, wait: bool = True) -> bool:
+        """Take the takeover lock (flock), waiting at most ``timeout_ms``; False if not taken."""
+        fd = os.open(os.path.join(self.config.run_dir, "lock"), os.O_RDWR | os.O_CREAT, 0o600)
+
+        def expired(_signum: int, _frame: t.Any) -> None:
+            raise TimeoutError()
+
+        previous = signal.signal(signal.SIGALRM, expired)
+        try:
+            if wait:
+                signal.setitimer(signal.ITIMER_REAL, timeout_ms / 1000.0)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (TimeoutError, BlockingIOError):
+            os.close(fd)
+            return False
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        self.lock_fd = fd
+        return True
+
+    def unlock(self) -> None:
+        if self.lock_fd is not None:
+            os.close(self.lock_fd)
+            self.lock_fd = None
+
+    def state(self) -> t.Dict[str, t.Any]:
+        try:
+            with open(os.path.join(self.config.state_dir, "state.json"), encoding="utf-8") as handle:
+                data = json.load(handle)
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def save(self, key: str, record: t.Dict[str, t.Any]) -> None:
+        data = self.state()
+        data[key] = record
+        path = os.path.join(self.config.state_dir, "state.json")
+        temp = path + ".tmp"
+        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640), "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+        os.replace(temp, path)
+
+    # the background announcer (second burst) --------------------------------------------
+    def _pidfile(self) -> str:
+        return fast.announcer_pidfile(self.config.run_dir)
+
+    def announcer_pid(self) -> t.Optional[int]:
+        return fast.announcer_pid(self.config.run_dir)
+
+    def stop_announcer(self) -> bool:
+        return fast.stop_announcer(self.config.run_dir)
+
+    def start_announcer(self, config_path: str, flags: t.List[str]) -> int:
+        program = os.path.abspath(sys.argv[0])
+        child = subprocess.Popen([sys.executable, "-I", "-S", program, "--config", config_path, "_announce"] + flags,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 close_fds=True, start_new_session=True)
+        with open(os.open(self._pidfile(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                  encoding="utf-8") as handle:
+            handle.write("%d\n" % child.pid)
+        return child.pid
+
+
+def announce_schedule(garp: t.Mapping[str, int]) -> t.List[int]:
+    """Offsets (ms after the first announcement) of the rounds the background announcer sends:
+    the rest of the first burst, then a second burst after repeat_after_ms."""
+    offsets = [garp["interval_ms"] * index for index in range(1, garp["count"])]
+    if garp["repeat_after_ms"]:
+        offsets += [garp["repeat_after_ms"] + garp["interval_ms"] * index for index in range(garp["count"])]
+    return offsets
+
+
+def frames_for(config: vc.VipConfig, mac: bytes, options: Options) -> t.List[t.Tuple[str, bytes]]:
+    return fast.round_frames(mac, config.vip, [router.arp_target for router in config.routers],
+                             config.directed_arp, options)
+
+
+def announcer_flags(options: Options) -> t.List[str]:
+    return [flag for flag, on in (("--no-garp", options.no_garp), ("--no-directed", options.no_directed)) if on]
+
+
+def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
+    record: t.Dict[str, t.Any] = {"command": "up", "vip": config.cidr, "interface": config.interface,
+                                  "started_epoch": options.e0, "routers": [], "other_holders": []}
+    head: t.Optional[fast.Head] = getattr(options, "head", None)
+    if head is None:
+        if not host.nic_exists():
+            raise TakeoverError("interface %s does not exist on this host" % config.interface)
+        host.prepare_dirs()
+        if not host.lock(config.lock_timeout_ms):
+            raise TakeoverError("another sipha-vip run held the lock for more than %d ms"
+                                % config.lock_timeout_ms, EXIT_LOCK)
+        record["lock_acquired_epoch"] = time.time()
+        log.step("lock")
+    else:   # the fast path holds the lock and has added the VIP
+        host.prepare_dirs()
+        host.lock_fd = head.lock_fd
+        record["lock_acquired_epoch"] = head.lock_epoch
+    record["fast_path"] = head is not None
+    try:
+        with (head.link if head is not None and head.link is not None else arp.ArpLink(config.interface)) as link:
+            record["mac"] = arp.mac_text(link.mac)
+            frames = frames_for(config, link.mac, options)
+            if head is not None:
+                record["added"] = head.added
+            else:
+                if config.split_brain == "refuse":
+                    record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
+                    log.step("duplicate check", "other holders: %s" % (", ".join(record["other_holders"]) or "none"),
+                             warning=bool(record["other_holders"]))
+                    if record["other_holders"]:
+                        raise TakeoverError("refused: %s already answers for %s (split_brain: refuse)"
+                                            % (", ".join(record["other_holders"]), config.vip), EXIT_DUPLICATE)
+                record["added"] = host.add()
+                log.step("vip added" if record["added"] else "vip already held",
+                         "%s dev %s" % (config.cidr, config.interface))
+            if head is not None and head.sent is not None:
+                record["first_announcement_epoch"] = head.first_epoch
+            else:
+                record["first_announcement_epoch"] = link.send(frames)
+                if frames:
+                    log.step("first announcement sent", ", ".join(name for name, _f in frames),
+                             epoch=record["first_announcement_epoch"])
+            host.stop_announcer()
+            if frames and not options.garp_once and announce_schedule(config.garp):
+                host.start_announcer(options.config, announcer_flags(options))
+            # split_brain: proceed - the duplicate check runs beside the flush, off the critical path
+            probe = None
+            if config.split_brain == "proceed":
+                probe = threading.Thread(target=lambda: record.__setitem__(
+                    "other_holders", link.other_holders(config.vip, config.probe_ms)), daemon=True)
+                probe.start()
+            if config.flush["enabled"] and config.routers and not options.no_flush:
+                early = sorted(head.early) if head is not None else []
+                log.step("router flush" if early else "router flush started", "%d routers, %s%s" % (
+                    len(config.routers), "fresh" if options.fresh or not config.flush["warm"] else "warm if ready",
+                    "; %s started by the fast path" % ", ".join(early) if early else ""))
+                seen = head.reannounced if head is not None else set()
+
+                def flushed(result: t.Dict[str, t.Any]) -> None:
+                    log_flush(log, result)
+                    if frames and result.get("ok") and result["name"] not in seen:
+                        # as the fast path does: the flushed router asks who has the VIP at its next
+                        # packet, and the old holder may still answer - it learns this host now
+                        link.send(frames)
+                        log.step("announced again after the flush", result["name"])
+
+                record["routers"] = vf.flush_all(config, config.flush["warm"] and not options.fresh, log.t0,
+                                                 flushed, early=head.early if head is not None else None)
+            if probe is not None:
+                probe.join()
+                if record["other_holders"]:
+                    log.step("split brain", "%s also answers for %s; announced anyway (split_brain: proceed)"
+                             % (", ".join(record["other_holders"]), config.vip), warning=True)
+    finally:
+        record["lock_released_epoch"] = time.time()
+        host.unlock()
+    record["routers_failed"] = [result["name"] for result in record["routers"] if not result["ok"]]
+    record["held"] = True
+    return record
+
+
+def fast_values(config: vc.VipConfig) -> t.Dict[str, t.Any]:
+    """What the fast path of ``up`` needs of a validated config (``_vip_fast.CACHED_FIELDS``)."""
+    values = {field: getattr(config, field) for field in fast.CACHED_FIELDS if hasattr(config, field)}
+    values["arp_targets"] = [router.arp_target for router in config.routers]
+    values["warm_flush"] = [
+        {"name": router.name, "control_path": config.control_path(router),
+         "argv": config.ssh_argv(router, "warm", router.target.flush_request())}
+        for router in config.routers] if config.flush["enabled"] and config.flush["warm"] else []
+    values["hedge_ms"] = config.flush["hedge_ms"]
+    return values
+
+
+def log_flush(log: Log, result: t.Dict[str, t.Any]) -> None:
+    if result["ok"]:
+        log.step("router %s flushed" % result["name"], "%s ms via %s, done at +%s ms" % (
+            result["took_ms"], result["via"], result["done_ms"]))
+    else:
+        log.step("router %s NOT flushed" % result["name"], result["error"], warning=True)
+
+
+def cmd_down(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
+    record: t.Dict[str, t.Any] = {"command": "down", "vip": config.cidr, "interface": config.interface,
+                                  "started_epoch": options.e0}
+    head: t.Optional[fast.Head] = getattr(options, "head", None)
+    host.prepare_dirs()
+    record["fast_path"] = head is not None
+    if head is not None:   # the fast path stopped the announcer and removed the VIP, holding the lock
+        host.lock_fd = head.lock_fd
+        record["removed"] = head.removed
+        host.unlock()
+        record["held"] = False
+        return record
+    if not host.lock(config.lock_timeout_ms):
+        raise TakeoverError("another sipha-vip run held the lock for more than %d ms" % config.lock_timeout_ms,
+                            EXIT_LOCK)
+    try:
+        log.step("lock")
+        if host.stop_announcer():
+            log.step("background announcer stopped")
+        record["removed"] = host.remove() if host.nic_exists() else False
+        log.step("vip removed" if record["removed"] else "vip was not held", config.cidr)
+    finally:
+        host.unlock()
+    record["held"] = False
+    return record
+
+
+def cmd_refresh(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
+    record: t.Dict[str, t.Any] = {"command": "refresh", "started_epoch": options.e0}
+    host.prepare_dirs()
+    if not host.lock(0, wait=False):
+        log.step("busy", "an up or down is running; nothing done")
+        record["busy"] = True
+        return record
+    try:
+        record["held"] = host.nic_exists() and host.held()
+        if record["held"]:
+            with arp.ArpLink(config.interface) as link:
+                # A holder cut off from the management layer must not win the routers back every interval
+                # from the new primary: when another host answers for the VIP, say so and stay quiet.
+                record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
+                if record["other_holders"]:
+                    log.step("split brain", "%s also answers for %s; not re-announcing (the last up wins; "
+                             "reconcile the pair)" % (", ".join(record["other_holders"]), config.vip), warning=True)
+                else:
+                    link.send(frames_for(config, link.mac, options))
+                    log.step("re-announced", config.vip)
+        if config.flush["enabled"] and config.flush["warm"] and config.routers:
+            record["connections"] = vf.ensure_masters(config)
+            for entry in record["connections"]:
+                if not entry["warm"]:
+                    log.step("router %s not warm" % entry["name"], entry.get("error", ""), warning=True)
+    finally:
+        host.unlock()
+    return record
+
+
+def cmd_announce(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
+    """The background announcer started by ``up``: the rest of the bursts, while the VIP is held."""
+    sent = 0
+    start = time.monotonic()
+    with arp.ArpLink(config.interface) as link:
+        frames = frames_for(config, link.mac, options)
+        for offset in announce_schedule(config.garp):
+            delay = start + offset / 1000.0 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            if not host.held():
+                log.step("announcer stopped", "the VIP is no longer held")
+                break
+            link.send(frames)
+            sent += 1
+    return {"command": "_announce", "rounds": sent}
+
+
+def cmd_status(config: vc.VipConfig, host: Host, _log: Log, _options: Options) -> t.Dict[str, t.Any]:
+    state = host.state()
+    exists = host.nic_exists()
+    record = {
+        "vip": config.vip, "prefix": config.prefix, "interface": config.interface, "interface_exists": exists,
+        "held": exists and host.held(), "announcer_running": host.announcer_pid() is not None,
+        "warm": {router.name: os.path.exists(config.control_path(router)) for router in config.routers},
+        "last_up": state.get("last_up"), "last_down": state.get("last_down"), "last_refresh": state.get("last_refresh"),
+    }
+    if exists:
+        with open("/sys/class/net/%s/address" % config.interface, encoding="utf-8") as handle:
+            record["mac"] = handle.read().strip()
+    return record
+
+
+def cmd_disconnect(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> t.Dict[str, t.Any]:
+    closed = vf.close_masters(config)
+    log.step("closed warm connections", ", ".join(closed) or "none were open")
+    return {"command": "disconnect", "closed": closed}
+
+
+def cmd_check(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> t.Dict[str, t.Any]:
+    if not host.nic_exists():
+        raise DesignError("interface", "%s does not exist on this host" % config.interface, show_value=False)
+    shown = run(["ip", "-4", "-o", "address", "show", "dev", config.interface])
+    networks = [line.split()[3] for line in shown.stdout.splitlines() if len(line.split()) > 3]
+    try:
+        with open(config.flush["known_hosts"], encoding="utf-8") as handle:
+            known = handle.read()
+    except OSError:
+        known = ""
+    vc.check_against_host(config, networks, known)
+    log.step("config ok", "%s on %s, %d routers" % (config.cidr, config.interface, len(config.routers)))
+    return {"command": "check", "ok": True}
+
+
+COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "refresh": cmd_refresh, "check": cmd_check,
+            "disconnect": cmd_disconnect, "_announce": cmd_announce}
+SAVED = {"up": "last_up", "down": "last_down", "refresh": "last_refresh"}
+
+
+def usage() -> str:
+    text = __doc__.split("Private module", maxsplit=1)[0].strip() + "\n\nusage: sipha-vip [--config FILE] [switches] COMMAND\n"
+    text += "  --config FILE  config file (default %s)\n" % DEFAULT_CONFIG
+    return text + "".join("  %-14s %s\n" % item for item in Options.SWITCHES.items()) + \
+        "The up switches are for drills and benchmarks, not for production use.\n"
+
+
+def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0: t.Optional[float] = None,
+         head: t.Optional[fast.Head] = None) -> int:
+    """The whole program; ``head``: what the fast path of ``up`` did already (``_vip_fast.main``)."""
+    t0 = time.monotonic() if t0 is None else t0
+    # run as root by the management layer: only the system's own tools (ip, ssh), whatever PATH it had
+    os.environ["PATH"] = SAFE_PATH
+    try:
+        options = Options(sys.argv[1:] if argv is None else argv)
+    except UsageError as error:
+        (sys.stderr if error.code else sys.stdout).write(("sipha-vip: %s\n\n" % error if str(error) else "")
+                                                         + usage())
+        return error.code
+    options.e0 = time.time() - (time.monotonic() - t0) if e0 is None else e0
+    options.head = head   # type: ignore[attr-defined]
+    log = Log(options.command, t0, quiet=options.quiet or options.command in ("status", "_announce"))
+    if head is not None:
+        log.replay(head.steps)
+        log.step("program loaded")
+    else:
+        log.step("start", "sipha-vip %s (pid %d)" % (options.command, os.getpid()))
+    try:
+        with open(options.config, encoding="utf-8") as handle:
+            stat = os.fstat(handle.fileno())
+            config = vc.parse(handle.read())
+    except OSError as error:
+        log.step("config unreadable", "%s: %s" % (options.config, error.strerror), warning=True)
+        return EXIT_CONFIG
+    except DesignError as error:
+        log.step("config invalid", "%s: %s" % (options.config, error), warning=True)
+        return EXIT_CONFIG
+    if head is None:
+        try:
+            fast.remember(options.config, stat, fast_values(config))
+        except OSError as error:
+            log.step("validated copy not kept", str(error), warning=True)
+    host = Host(config)
+    code = EXIT_OK
+    try:
+        record = COMMANDS[options.command](config, host, log, options)
+    except DesignError as error:
+        record, code = {"command": options.command, "error": str(error)}, EXIT_CONFIG
+        log.step("check failed", str(error), warning=True)
+    except (TakeoverError, OSError, subprocess.SubprocessError) as error:
+        code = error.code if isinstance(error, TakeoverError) else EXIT_FAILED
+        record = {"command": options.command, "error": str(error), "started_epoch": options.e0}
+        log.step("failed", str(error), warning=True)
+    if options.command in ("up", "down") or code:
+        failed = record.get("routers_failed") or []
+        log.step("done" if not code else "exit %d" % code,
+                 ("VIP held; routers not flushed: %s" % ", ".join(failed)) if failed else "", warning=bool(failed))
+    record["exit"] = code
+    record["steps"] = log.steps
+    if options.command in SAVED and not record.get("busy"):
+        try:
+            host.save(SAVED[options.command], record)
+        except OSError as error:
+            log.step("state not saved", str(error), warning=True)
+    if options.json or options.command == "status":
+        sys.stdout.write(json.dumps(record, indent=2 if options.command == "status" else None, sort_keys=True) + "\n")
+    return code

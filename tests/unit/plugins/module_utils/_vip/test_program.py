@@ -1,0 +1,257 @@
+"""The takeover program: its import closure, the installed files, the CLI, the lock and the router flush runner."""
+
+from __future__ import annotations
+
+import ast
+import glob
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+from ansible_collections.sipha.network.plugins.module_utils._vip import flush as vf
+from ansible_collections.sipha.network.plugins.module_utils._vip import install as vi
+from ansible_collections.sipha.network.plugins.module_utils._vip import program as tk
+
+UTILS = pathlib.Path(vi.__file__).parents[1]
+FAKE_BIN = pathlib.Path(__file__).parents[3] / "data" / "fake_bin"
+STDLIB = set(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
+
+
+@pytest.mark.skipif(not STDLIB, reason="needs Python 3.10+ to list the standard library")
+@pytest.mark.parametrize("name", vi.SHIPPED)
+def test_program_is_standard_library_only_and_closed(name):
+    tree = ast.parse(pathlib.Path(vi.module_path(str(UTILS), name)).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""]
+            if (node.module or "").startswith(vi.PACKAGE + "._") and "." not in node.module[len(vi.PACKAGE) + 2:]:
+                modules = ["%s.%s" % (node.module, alias.name) for alias in node.names]
+        else:
+            continue
+        for module in modules:
+            if module.startswith(vi.PACKAGE + "."):
+                assert module[len(vi.PACKAGE) + 1:] in vi.SHIPPED, "%s imports %s, which is not shipped" % (name, module)
+            else:
+                assert module.split(".")[0] in STDLIB, "%s imports %s (not standard library)" % (name, module)
+
+
+def interpreters():
+    found = {os.path.realpath("/usr/bin/python3"): "/usr/bin/python3"} if os.path.exists("/usr/bin/python3") else {}
+    for path in sorted(glob.glob("/root/.pyenv/versions/3.*/bin/python3")):
+        version = path.split("/")[-3]
+        if tuple(int(x) for x in version.split(".")[:2]) >= (3, 8):
+            found.setdefault(os.path.realpath(path), path)
+    return sorted(found.values())
+
+
+def install(tmp_path, python):
+    lib, program = tmp_path / "lib", tmp_path / "sipha-vip"
+    for path, (text, mode) in vi.files(str(lib), str(program), python).items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pathlib.Path(path).write_text(text)
+        os.chmod(path, int(mode, 8))
+    return str(program)
+
+
+def write_config(tmp_path, **changes):
+    data = {"vip": "198.51.100.10", "interface": "lo", "run_dir": str(tmp_path / "run"),
+            "state_dir": str(tmp_path / "state"), "routers": [{"name": "r1", "address": "198.51.100.2"}]}
+    data.update(changes)
+    path = tmp_path / "vip.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_installed_files_are_the_collections_own():
+    files = vi.files("/usr/local/lib/sipha-vip", "/usr/local/sbin/sipha-vip", "/usr/bin/python3")
+    launcher, mode = files["/usr/local/sbin/sipha-vip"]
+    assert mode == "0750" and launcher.startswith("#!/usr/bin/python3 -IS\n")
+    for name in vi.SHIPPED:
+        text, mode = files["/usr/local/lib/sipha-vip/ansible_collections/sipha/network/plugins/module_utils/%s.py"
+                           % name.replace(".", "/")]
+        assert mode == "0640" and text == pathlib.Path(vi.module_path(str(UTILS), name)).read_text()
+
+
+@pytest.mark.parametrize("python", interpreters())
+def test_program_runs_on_each_python(python, tmp_path):
+    """--help, a bad config (exit 2 naming the field) and status, on every Python 3.8+ this machine has."""
+    program = install(tmp_path, python)
+    version = subprocess.run([python, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    helped = subprocess.run([program, "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0 and "sipha-vip up" in helped.stdout, version
+    bad = subprocess.run([program, "--config", write_config(tmp_path, garp={"count": 0}), "up"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "garp.count: must be a whole number 1..10" in bad.stderr, (version, bad.stderr)
+    status = subprocess.run([program, "--config", write_config(tmp_path), "status"], capture_output=True, text=True,
+                            check=False)
+    assert status.returncode == 0, (version, status.stderr)
+    record = json.loads(status.stdout)
+    assert record["held"] is False and record["interface"] == "lo" and record["warm"] == {"r1": False}
+
+
+def test_usage_errors(tmp_path):
+    program = install(tmp_path, sys.executable)
+    for argv, text in ((["sideways"], "unknown argument 'sideways'"), ([], "a command is needed"),
+                       (["--config", str(tmp_path / "none.json"), "up"], "config unreadable")):
+        done = subprocess.run([program] + argv, capture_output=True, text=True, check=False)
+        assert done.returncode == 2 and text in done.stderr, done.stderr
+
+
+def test_switches():
+    options = tk.Options(["--config", "/x.json", "--no-directed", "--fresh", "up"])
+    assert (options.config, options.command, options.no_directed, options.fresh, options.no_garp) == \
+        ("/x.json", "up", True, True, False)
+
+
+def test_announce_schedule():
+    schedule = tk.announce_schedule({"count": 3, "interval_ms": 200, "repeat_after_ms": 2000})
+    assert schedule == [200, 400, 2000, 2200, 2400]
+    assert tk.announce_schedule({"count": 1, "interval_ms": 200, "repeat_after_ms": 0}) == []
+
+
+def test_lock_is_exclusive_and_bounded(tmp_path):
+    config = vc.parse(open(write_config(tmp_path)).read())
+    first, second = tk.Host(config), tk.Host(config)
+    first.prepare_dirs()
+    assert first.lock(100)
+    started = time.monotonic()
+    assert not second.lock(200)
+    waited = (time.monotonic() - started) * 1000
+    assert 150 <= waited <= 1500, waited
+    assert not second.lock(0, wait=False)
+    first.unlock()
+    assert second.lock(100)
+    second.unlock()
+
+
+# the router flush runner, against a stand-in ssh (tests/unit/data/fake_bin/ssh) --------------------------------
+
+@pytest.fixture
+def fake_ssh(tmp_path, monkeypatch):
+    log = tmp_path / "ssh.log"
+    monkeypatch.setenv("PATH", "%s:%s" % (FAKE_BIN, os.environ["PATH"]))
+    monkeypatch.setenv("FAKE_SSH_LOG", str(log))
+    return log
+
+
+def flush_config(tmp_path, addresses, **flush):
+    routers = [{"name": "r%s" % a.rsplit(".", 1)[1], "address": a} for a in addresses]
+    return vc.load({"vip": "198.51.100.10", "interface": "eth1", "routers": routers, "run_dir": str(tmp_path),
+                    "flush": dict({"timeout_ms": 800, "hedge_ms": 100}, **flush)})
+
+
+def test_flush_all_in_parallel_each_bounded(tmp_path, fake_ssh):
+    config = flush_config(tmp_path, ["198.51.100.2", "198.51.100.3", "198.51.100.4"])
+    started = time.monotonic()
+    seen = []
+    results = vf.flush_all(config, warm=True, t0=started, on_done=lambda r: seen.append(r["name"]))
+    elapsed = (time.monotonic() - started) * 1000
+    by_name = {r["name"]: r for r in results}
+    assert by_name["r2"]["ok"] and by_name["r2"]["via"] == "fresh" and by_name["r2"]["output"] == "flushed"
+    assert not by_name["r3"]["ok"] and by_name["r3"]["error"].startswith("no answer within 800 ms")
+    assert not by_name["r4"]["ok"] and "host key verification failed" in by_name["r4"]["error"]
+    assert 780 <= by_name["r3"]["took_ms"] <= 1500 and elapsed < 1500, elapsed
+    assert by_name["r2"]["took_ms"] < 700
+    assert sorted(seen) == ["r2", "r3", "r4"] and seen[-1] == "r3"
+    calls = [json.loads(line) for line in fake_ssh.read_text().splitlines()]
+    assert len(calls) == 3 and all(c[-1] == "flush 198.51.100.10" and "StrictHostKeyChecking=yes" in c
+                                   for c in calls)
+
+
+def test_dead_warm_connection_is_hedged_by_a_fresh_one(tmp_path, fake_ssh):
+    config = flush_config(tmp_path, ["198.51.100.5", "198.51.100.6"])
+    for router in config.routers:
+        pathlib.Path(config.control_path(router)).touch()
+    result = {r["name"]: r for r in vf.flush_all(config, warm=True, t0=time.monotonic())}
+    assert result["r5"]["ok"] and result["r5"]["via"] == "fresh" and 100 <= result["r5"]["took_ms"] < 700
+    assert result["r6"]["ok"] and result["r6"]["via"] == "fresh" and result["r6"]["took_ms"] < 100 + 400
+    calls = [json.loads(line) for line in fake_ssh.read_text().splitlines()]
+    kinds = sorted((c[-2], "warm" if "ControlPath=none" not in c else "fresh") for c in calls)
+    assert kinds == [("198.51.100.5", "fresh"), ("198.51.100.5", "warm"), ("198.51.100.6", "fresh"),
+                     ("198.51.100.6", "warm")]
+
+
+def test_fresh_only_never_touches_the_master(tmp_path, fake_ssh):
+    config = flush_config(tmp_path, ["198.51.100.5"])
+    pathlib.Path(config.control_path(config.routers[0])).touch()
+    result = vf.flush_all(config, warm=False, t0=time.monotonic())[0]
+    assert result["ok"] and result["via"] == "fresh"
+    assert all("ControlPath=none" in json.loads(line) for line in fake_ssh.read_text().splitlines())
+
+
+@pytest.mark.parametrize("stderr, text", [
+    ("Host key verification failed.\n", "host key verification failed"),
+    ("sipha-flush@198.51.100.2: Permission denied (publickey).\n", "authentication failed"),
+    ("ssh: connect to host 198.51.100.2 port 22: Connection refused\n", "Connection refused"),
+    ("", "exit code 255"),
+])
+def test_explain(stderr, text):
+    assert text in vf.explain(255, stderr)
+
+
+# the vip_script module, in-process, into a temporary directory ---------------------------------------------------
+
+HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx9dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ r1"
+
+
+def script_params(tmp_path, **config):
+    design = {"vip": "198.51.100.10", "interface": "lo", "run_dir": str(tmp_path / "run"),
+              "routers": [{"name": "r1", "address": "198.51.100.2", "host_keys": [HOST_KEY]}],
+              "flush": {"known_hosts": str(tmp_path / "etc" / "known_hosts"), "key_file": str(tmp_path / "key")}}
+    design.update(config)
+    return {"config": design, "path": str(tmp_path / "sbin" / "sipha-vip"), "lib_dir": str(tmp_path / "lib"),
+            "config_path": str(tmp_path / "etc" / "vip.json"), "python": sys.executable, "check_host": False}
+
+
+def test_vip_script_installs_idempotently(run_module, tmp_path):
+    from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip_script
+    (tmp_path / "sbin").mkdir()
+    params = script_params(tmp_path)
+    checked = run_module(run_vip_script, params, check_mode=True, diff=True)
+    assert checked["changed"] and not (tmp_path / "etc").exists() and not (tmp_path / "lib").exists()
+    first = run_module(run_vip_script, params, diff=True)
+    assert first["changed"] and params["config_path"] in first["files_changed"]
+    assert json.loads((tmp_path / "etc" / "vip.json").read_text())["vip"] == "198.51.100.10"
+    assert (tmp_path / "etc" / "known_hosts").read_text().splitlines()[1].startswith("198.51.100.2 ssh-ed25519 ")
+    assert oct(os.stat(params["path"]).st_mode & 0o777) == "0o750"
+    assert oct(os.stat(params["config_path"]).st_mode & 0o777) == "0o640"
+    assert any(d.get("after_header") == params["config_path"] for d in first["diff"])
+    assert run_module(run_vip_script, params)["changed"] is False
+    # the installed program answers, from the installed copy
+    done = subprocess.run([params["path"], "--config", params["config_path"], "--help"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and "usage: sipha-vip" in done.stdout
+    # a changed pin rewrites known_hosts only
+    params["config"]["routers"][0]["host_keys"] = [HOST_KEY.replace("dGtleQ", "dGtleR")]
+    second = run_module(run_vip_script, params)
+    assert second["files_changed"] == [params["config"]["flush"]["known_hosts"]]
+    removed = run_module(run_vip_script, dict(params, state="absent"))
+    assert removed["changed"] and not os.path.exists(params["path"]) and not (tmp_path / "lib").exists()
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"vip": "198.51.100.10;id"}, "config.vip: "),
+    ({"routers": [{"name": "r1", "address": "198.51.100.2"}]}, "config.routers[0].host_keys: "),
+    ({"garp": {"count": 11}}, "config.garp.count: "),
+])
+def test_vip_script_refuses_bad_config_and_writes_nothing(run_module, tmp_path, change, field):
+    from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip_script
+    result = run_module(run_vip_script, script_params(tmp_path, **change))
+    assert result.failed and result["msg"].startswith(field), result["msg"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_ssh_client_fails_each_router_not_the_takeover(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))                  # no ssh anywhere on PATH
+    config = flush_config(tmp_path, ["198.51.100.2", "198.51.100.3"])
+    results = vf.flush_all(config, warm=True, t0=time.monotonic())
+    assert [r["ok"] for r in results] == [False, False]
+    assert all("cannot run ssh" in r["error"] for r in results), results
