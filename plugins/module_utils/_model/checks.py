@@ -22,6 +22,11 @@ from ansible_collections.sipha.network.plugins.module_utils._model.errors import
 # We also refuse quotes and other shell/config metacharacters.
 _IFNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$")
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+#: a VRF / routing-instance name, and a router's name in the inventory (both reach router CLIs and file names)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+_ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
+_MAC = re.compile(r"\b([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}|[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4})\b")
+_KEY = re.compile(r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( [^\s,\"]{1,64})?$")
 
 
 def interface_name(value: t.Any, field: str) -> str:
@@ -90,3 +95,50 @@ def merge_fields(data: t.Any, defaults: t.Mapping[str, t.Any], what: str, field:
     merged = dict(defaults)
     merged.update({key: value for key, value in data.items() if value is not None})
     return merged
+
+
+def ipv4_address(value: t.Any, field: str) -> str:
+    """An IPv4 address as a string (ARP, and so the VIP and its flush, is IPv4 only)."""
+    address = ip_address(value, field)
+    if address.version != 4:
+        raise DesignError(field, "must be an IPv4 address: ARP is IPv4 (IPv6 uses neighbour discovery)", value)
+    return str(address)
+
+
+def name(value: t.Any, field: str, what: str) -> str:
+    """A router's name or a VRF / routing-instance name: 1-32 of letters, digits, '_', '.', '-'."""
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise DesignError(field, "must be %s: 1-32 of letters, digits, '_', '.', '-', starting with a letter or "
+                          "digit" % what, value)
+    return value
+
+
+def account(value: t.Any, field: str = "account") -> str:
+    if not isinstance(value, str) or not _ACCOUNT.match(value):
+        raise DesignError(field, "must be a lower-case account name (letters, digits, '_', '-', max 31)", value)
+    return value
+
+
+def public_key(value: t.Any, field: str) -> str:
+    if not isinstance(value, str) or not _KEY.match(value.strip()):
+        raise DesignError(field, "must be one OpenSSH public key line (type, base64, optional comment) "
+                          "with no options", value)
+    return value.strip()
+
+
+def colon_mac(text: str) -> str:
+    """Any MAC notation as lower-case, ':'-separated."""
+    digits = re.sub(r"[^0-9a-f]", "", text.lower())
+    return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def mac_address(value: t.Any, field: str = "mac") -> str:
+    if not isinstance(value, str) or not _MAC.fullmatch(value.strip()):
+        raise DesignError(field, "must be a MAC address (02:00:5e:00:53:01 or 0200.5e00.5301)", value)
+    return colon_mac(value.strip())
+
+
+def find_mac(line: str) -> t.Optional[str]:
+    """The first MAC address in a line of router output, normalised, or None."""
+    found = _MAC.search(line)
+    return colon_mac(found.group(1)) if found else None

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import registry
 
 CONFIG_VERSION = 1
 SPLIT_BRAIN = ("proceed", "refuse")
 RUN_DIR = "/run/sipha-vip"
 STATE_DIR = "/var/lib/sipha-vip"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 # Defaults, each documented in the vip_script module and the sip_vip role.
 GARP_DEFAULTS = {"count": 3, "interval_ms": 200, "repeat_after_ms": 2000}
@@ -39,7 +38,7 @@ FLUSH_DEFAULTS = {
     "known_hosts": "/etc/sipha/known_hosts", "timeout_ms": 2000, "warm": True, "hedge_ms": 150,
 }
 ROUTER_DEFAULTS: t.Dict[str, t.Any] = {
-    "name": None, "address": None, "port": 22, "vendor": "linux", "vrf": None, "arp_target": None,
+    "name": None, "address": None, "port": 22, "vendor": registry.DEFAULT, "vrf": None, "arp_target": None,
     "host_keys": None,
 }
 TOP_DEFAULTS: t.Dict[str, t.Any] = {
@@ -174,16 +173,14 @@ def _router(data: t.Any, index: int, vip: str) -> Router:
     field = "routers[%d]" % index
     merged = _merge(data, ROUTER_DEFAULTS, "router", field)
     name = merged["name"]
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise DesignError(field + ".name", "must be 1-32 of letters, digits, '_', '.', '-' (it names the "
-                          "router in logs and its connection socket)", name)
+    v.name(name, field + ".name", "a router name (it names the router in logs and its connection socket)")
     address = v.ip_address(merged["address"], field + ".address")
     target = rf.FlushTarget.build(merged["vendor"], vip, None, merged["vrf"], prefix=field + ".")
     arp_target = rf.vip(merged["arp_target"] or str(address), field + ".arp_target")
     keys = merged["host_keys"] or []
     if not isinstance(keys, (list, tuple)):
         raise DesignError(field + ".host_keys", "must be a list of the router's SSH host public keys", keys)
-    host_keys = tuple(rf.public_key(key, "%s.host_keys[%d]" % (field, i)) for i, key in enumerate(keys))
+    host_keys = tuple(v.public_key(key, "%s.host_keys[%d]" % (field, i)) for i, key in enumerate(keys))
     return Router(name, str(address), v.port(merged["port"], field + ".port"), target, arp_target, host_keys)
 
 
@@ -219,7 +216,7 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
         raise DesignError("garp.repeat_after_ms", "must be 0 (no second burst) or more than 1000: Linux ignores "
                           "a neighbour update within locktime (1 s) of the last", garp["repeat_after_ms"])
     flush = _merge(merged["flush"], FLUSH_DEFAULTS, "flush", "flush")
-    flush = {"enabled": _bool(flush["enabled"], "flush.enabled"), "user": rf.account(flush["user"], "flush.user"),
+    flush = {"enabled": _bool(flush["enabled"], "flush.enabled"), "user": v.account(flush["user"], "flush.user"),
              "key_file": _abs_path(flush["key_file"], "flush.key_file"),
              "known_hosts": _abs_path(flush["known_hosts"], "flush.known_hosts"),
              "timeout_ms": _int(flush["timeout_ms"], "flush.timeout_ms", 100, 30000),

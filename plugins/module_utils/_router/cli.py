@@ -20,14 +20,11 @@ import re
 import time
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils._model.router import error_line
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import registry
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import Vendor
 
-PROMPTS = {
-    # hostname> or hostname# (IOS, optionally with a config mode in parentheses)
-    "ios": re.compile(r"(?:^|[\r\n])[\w.\-/:]+(?:\([\w.\-]+\))?[>#] ?$"),
-    # user@host> (operational) or user@host# (configuration)
-    "junos": re.compile(r"(?:^|[\r\n])[\w.\-]+@[\w.\-]+[>#] ?$"),
-}
+__all__ = ["Channel", "CliError", "CliSession"]
+
 _PASSWORD = re.compile(r"[Pp]assword: ?$")
 
 
@@ -48,9 +45,13 @@ class Channel(t.Protocol):
 class CliSession:
     """One logged-in CLI; every wait is bounded by ``timeout`` seconds."""
 
-    def __init__(self, channel: Channel, vendor: str, timeout: float) -> None:
+    def __init__(self, channel: Channel, vendor: t.Union[str, Vendor], timeout: float) -> None:
+        driver = registry.get(vendor) if isinstance(vendor, str) else vendor
+        if driver.prompt is None:
+            raise ValueError("%s has no interactive CLI" % driver.title)
         self.channel = channel
-        self.vendor = vendor
+        self.vendor = driver
+        self.prompt_pattern: t.Pattern[str] = driver.prompt
         self.timeout = timeout
         self.prompt = ""
         self.transcript: t.List[str] = []
@@ -71,14 +72,15 @@ class CliSession:
                 time.sleep(0.002)
 
     def open(self, enable_password: t.Optional[str] = None) -> None:
-        """Wait for the first prompt; ``enable`` when the IOS prompt is unprivileged and a password is given."""
-        text = self._read_until(PROMPTS[self.vendor], "prompt")
+        """Wait for the first prompt; ``enable`` when the prompt is unprivileged and a password is given."""
+        text = self._read_until(self.prompt_pattern, "prompt")
         self.prompt = text.rstrip().splitlines()[-1].strip()
-        if self.vendor == "ios" and self.prompt.endswith(">") and enable_password is not None:
+        unprivileged = self.vendor.enable_from is not None and self.prompt.endswith(self.vendor.enable_from)
+        if unprivileged and enable_password is not None:
             self.channel.send(b"enable\n")
             self._read_until(_PASSWORD, "enable password prompt")
             self.channel.send(enable_password.encode() + b"\n")
-            text = self._read_until(PROMPTS[self.vendor], "prompt after enable")
+            text = self._read_until(self.prompt_pattern, "prompt after enable")
             self.prompt = text.rstrip().splitlines()[-1].strip()
             if not self.prompt.endswith("#"):
                 raise CliError("enable was refused (prompt %r)" % self.prompt)
@@ -88,12 +90,12 @@ class CliSession:
         """Send one line, return what the router printed before its next prompt (echo stripped)."""
         self.transcript.append(command)
         self.channel.send(command.encode() + b"\n")
-        text = self._read_until(PROMPTS[self.vendor], "prompt after %r" % command)
+        text = self._read_until(self.prompt_pattern, "prompt after %r" % command)
         lines = text.replace("\r", "").split("\n")[:-1]         # drop the new prompt
         if lines and lines[0].strip().endswith(command):
             lines = lines[1:]                                     # drop the echo
         output = "\n".join(lines).strip()
-        error = error_line(self.vendor, output)
+        error = self.vendor.error_line(output)
         if error:
             raise CliError("%r: %s" % (command, error))
         return output

@@ -15,8 +15,13 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
-from ansible_collections.sipha.network.plugins.module_utils._router.cli import CliError, CliSession
+from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._router.cli import CliError, CliSession
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import registry
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import EXEC, SHELL, Vendor
+
+__all__ = ["ARGUMENT_SPEC", "ExecRequests", "TRANSPORTS", "flush_one", "run_module"]
 
 try:
     import paramiko
@@ -29,7 +34,7 @@ ARGUMENT_SPEC: t.Dict[str, t.Any] = {
     "routers": {"type": "list", "elements": "dict", "required": True, "options": {
         "host": {"type": "str", "required": True},
         "port": {"type": "int", "default": 22},
-        "vendor": {"type": "str", "default": "linux", "choices": list(rf.VENDORS)},
+        "vendor": {"type": "str", "default": registry.DEFAULT, "choices": list(registry.names())},
         "vrf": {"type": "str"},
         "name": {"type": "str"},
     }},
@@ -48,8 +53,8 @@ ARGUMENT_SPEC: t.Dict[str, t.Any] = {
 class ExecRequests:
     """Linux routers: one exec request per command, read by the account's forced command."""
 
-    def __init__(self, client: t.Any, timeout: float) -> None:
-        self.client, self.timeout = client, timeout
+    def __init__(self, client: t.Any, vendor: Vendor, params: t.Mapping[str, t.Any]) -> None:
+        self.client, self.vendor, self.timeout = client, vendor, params["timeout"]
 
     def run(self, request: str) -> str:
         rc, out, err = run_request(self.client, request, self.timeout)
@@ -58,13 +63,20 @@ class ExecRequests:
         return out
 
 
-def shell_session(client: t.Any, vendor: str, params: t.Mapping[str, t.Any]) -> CliSession:
+def shell_session(client: t.Any, vendor: Vendor, params: t.Mapping[str, t.Any]) -> CliSession:
     """IOS / Junos: an interactive shell, prompt found, enable done when asked for."""
     channel = client.invoke_shell(width=511, height=0)
     channel.settimeout(params["timeout"])
     session = CliSession(channel, vendor, params["timeout"])
     session.open(params["enable_password"])
     return session
+
+
+#: how each driver's transport carries one request: a callable (client, vendor, params) -> object with run()
+TRANSPORTS: t.Dict[str, t.Callable[[t.Any, Vendor, t.Mapping[str, t.Any]], t.Any]] = {
+    EXEC: ExecRequests,
+    SHELL: shell_session,
+}
 
 
 def run_request(client: t.Any, request: str, timeout: float) -> t.Tuple[int, str, str]:
@@ -101,8 +113,7 @@ def flush_one(router: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], chec
                        banner_timeout=timeout, auth_timeout=timeout, allow_agent=False, look_for_keys=False)
         try:
             result["connected_ms"] = round((time.monotonic() - start) * 1000, 1)
-            cli = ExecRequests(client, timeout) if target.vendor == "linux" else shell_session(
-                client, target.vendor, params)
+            cli = TRANSPORTS[target.driver.transport](client, target.driver, params)
             if check:
                 result.update(ok=True, skipped="check mode: would send %r" % target.flush_request())
                 return result
@@ -141,7 +152,7 @@ def run_module() -> None:
         rf.vip(params["vip"])
         load_key(params["key_file"])
         if params["expect_mac"]:
-            params["expect_mac"] = rf.mac_address(params["expect_mac"], "expect_mac")
+            params["expect_mac"] = v.mac_address(params["expect_mac"], "expect_mac")
     except DesignError as err:
         module.fail_json(msg=str(err), field=err.field)
     routers = params["routers"]

@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""sipha-vip's entry point and the fast paths of ``up`` and ``down``: act before the rest is imported.
+"""The fast paths of sipha-vip ``up`` and ``down``: act before the rest of the program is imported.
 
 A takeover's first milliseconds are outage. The whole program imports json,
 re, ipaddress, typing, subprocess, threading... and validates its config
 before it acts: 12-15 ms on a 2-core VM before the address could be added.
-This module, and what it imports (``_vip_cli``, ``_vip_arp``,
-``_vip_netlink``, ``_vip_spawn``), use only modules built into the
+This module, and what it imports (``cli``, ``arp``, ``lock``,
+``netlink``, ``spawn``), use only modules built into the
 interpreter, and a copy of the config that the whole program validated:
 
 * every run of the whole program that loaded and validated the config file,
@@ -37,15 +37,14 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
-import fcntl
 import marshal
 import os
-import sys
 import time
 
 from ansible_collections.sipha.network.plugins.module_utils._vip import arp
+from ansible_collections.sipha.network.plugins.module_utils._vip import lock
 from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
-from ansible_collections.sipha.network.plugins.module_utils._vip.cli import Options, UsageError
+from ansible_collections.sipha.network.plugins.module_utils._vip.cli import Options
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import Spawned, collect
 
 TYPE_CHECKING = False
@@ -196,12 +195,9 @@ def _acted(options: Options, t0: float, run_dir: str, up: bool,
         entry = recall(options.config, run_dir)
         if entry is None or (up and entry["split_brain"] != "proceed"):
             return None
-        fd = os.open(os.path.join(entry["run_dir"], "lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)   # contended: the whole program waits for it
-        except OSError:
-            os.close(fd)
-            raise
+        fd = lock.acquire(entry["run_dir"])   # contended: the whole program waits for it
+        if fd is None:
+            return None
         head = Head(fd, time.time(), t0)
         head.step("start", "sipha-vip %s (pid %d), fast path" % (options.command, os.getpid()))
         head.step("lock")
@@ -210,7 +206,7 @@ def _acted(options: Options, t0: float, run_dir: str, up: bool,
             raise OSError(code, os.strerror(code))
     except (OSError, KeyError, TypeError, ValueError):
         if head is not None:
-            os.close(head.lock_fd)
+            lock.release(head.lock_fd)
         return None
     return entry, head, code
 
@@ -273,24 +269,3 @@ def take_down(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
     head.removed = code == 0
     head.step("vip removed" if head.removed else "vip was not held", "%s/%d" % (entry["vip"], entry["prefix"]))
     return head
-
-
-def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run_dir: str = RUN_DIR) -> int:
-    """The program's entry point (the launcher calls it): the fast path of ``up`` or ``down``, then the rest."""
-    t0 = time.monotonic() if t0 is None else t0
-    e0 = time.time() - (time.monotonic() - t0)
-    argv = sys.argv[1:] if argv is None else argv
-    head = None
-    try:
-        options = Options(argv)
-        if options.command == "up" and not options.no_fast:
-            head = take(options, t0, run_dir)
-        elif options.command == "down" and not options.no_fast:
-            head = take_down(options, t0, run_dir)
-    except UsageError:
-        pass   # the whole program prints the usage
-    if head is not None and (options.command == "down" or head.sent is not None):
-        os.nice(NICE_AFTER)   # the VIP is taken (or given up) and announced: the rest is bookkeeping
-    # pylint: disable-next=import-outside-toplevel
-    from ansible_collections.sipha.network.plugins.module_utils._vip import program as takeover
-    return takeover.main(argv, t0=t0, e0=e0, head=head)

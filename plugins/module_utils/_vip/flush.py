@@ -25,7 +25,6 @@ import subprocess
 import time
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
 from ansible_collections.sipha.network.plugins.module_utils._model.vip import Router, VipConfig
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import Spawned
 
@@ -109,7 +108,7 @@ class RouterFlush:
         if self.result is not None:
             return
         now = attempt.ended or time.monotonic()
-        refused = rf.error_line(self.router.target.vendor, (attempt.out + attempt.err).decode("utf-8", "replace"))
+        refused = self.router.target.error_line((attempt.out + attempt.err).decode("utf-8", "replace"))
         if code == 0 and not refused:
             self._done(True, attempt, now, None)
         elif refused:

@@ -22,12 +22,14 @@ import typing as t
 PACKAGE = "ansible_collections.sipha.network.plugins.module_utils"
 #: The module_utils modules the program is made of, relative to PACKAGE (its whole import closure; a unit test
 #: holds this).
-SHIPPED = ("_model.errors", "_model.checks", "_model.router", "_model.vip", "_vip.arp", "_vip.netlink", "_vip.cli",
-           "_vip.spawn", "_vip.fast", "_vip.flush", "_vip.program")
+SHIPPED = ("_model.errors", "_model.checks", "_model.router", "_model.vip", "_router.vendors.base",
+           "_router.vendors.linux", "_router.vendors.ios", "_router.vendors.junos", "_router.vendors.registry",
+           "_router.vendors.target", "_vip.arp", "_vip.netlink", "_vip.cli", "_vip.spawn", "_vip.lock", "_vip.fast",
+           "_vip.flush", "_vip.program", "_vip.launcher")
 HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
 
 # Make the import closure explicit so that the module's payload carries every shipped file.
-from ansible_collections.sipha.network.plugins.module_utils._vip import program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
+from ansible_collections.sipha.network.plugins.module_utils._vip import launcher, program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 from ansible_collections.sipha.network.plugins.module_utils._vip.fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
 
 
@@ -44,7 +46,7 @@ def source(name: str) -> str:
 
 
 def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:
-    """The program file: time zero, then ``_vip_fast.main`` (the fast path of ``up``, then the rest)."""
+    """The program file: time zero, then ``_vip.launcher.main`` (the fast path of ``up``, then the rest)."""
     return "\n".join([
         "#!%s -IS" % python,
         "# Managed by sipha.network (vip_script): the VIP takeover program. Do not edit.",
@@ -53,7 +55,7 @@ def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:
         "T0 = time.monotonic()",
         "import sys  # noqa: E402",
         "sys.path.insert(0, %r)" % lib_dir,
-        "from %s._vip.fast import main  # noqa: E402" % PACKAGE,
+        "from %s._vip.launcher import main  # noqa: E402" % PACKAGE,
         "sys.exit(main(t0=T0, run_dir=%r))" % run_dir,
         "",
     ])

@@ -22,10 +22,8 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import signal
 import subprocess
 import sys
 import syslog
@@ -37,6 +35,7 @@ from ansible_collections.sipha.network.plugins.module_utils._vip import arp
 from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
 from ansible_collections.sipha.network.plugins.module_utils._vip import fast
 from ansible_collections.sipha.network.plugins.module_utils._vip import flush as vf
+from ansible_collections.sipha.network.plugins.module_utils._vip import lock
 from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._vip.cli import DEFAULT_CONFIG, Options, UsageError
@@ -126,30 +125,13 @@ class Host:
             os.makedirs(path, mode=0o700, exist_ok=True)
 
     def lock(self, timeout_ms: int, wait: bool = True) -> bool:
-        """Take the takeover lock (flock), waiting at most ``timeout_ms``; False if not taken."""
-        fd = os.open(os.path.join(self.config.run_dir, "lock"), os.O_RDWR | os.O_CREAT, 0o600)
-
-        def expired(_signum: int, _frame: t.Any) -> None:
-            raise TimeoutError()
-
-        previous = signal.signal(signal.SIGALRM, expired)
-        try:
-            if wait:
-                signal.setitimer(signal.ITIMER_REAL, timeout_ms / 1000.0)
-            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except (TimeoutError, BlockingIOError):
-            os.close(fd)
-            return False
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        self.lock_fd = fd
-        return True
+        """Take the takeover lock, waiting at most ``timeout_ms`` (not at all unless ``wait``); False if not taken."""
+        self.lock_fd = lock.acquire(self.config.run_dir, timeout_ms / 1000.0 if wait else 0.0)
+        return self.lock_fd is not None
 
     def unlock(self) -> None:
-        if self.lock_fd is not None:
-            os.close(self.lock_fd)
-            self.lock_fd = None
+        lock.release(self.lock_fd)
+        self.lock_fd = None
 
     def state(self) -> t.Dict[str, t.Any]:
         try:
@@ -433,7 +415,7 @@ def usage() -> str:
 
 def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0: t.Optional[float] = None,
          head: t.Optional[fast.Head] = None) -> int:
-    """The whole program; ``head``: what the fast path of ``up`` did already (``_vip_fast.main``)."""
+    """The whole program; ``head``: what the fast path of ``up`` did already (``_vip.launcher.main``)."""
     t0 = time.monotonic() if t0 is None else t0
     # run as root by the management layer: only the system's own tools (ip, ssh), whatever PATH it had
     os.environ["PATH"] = SAFE_PATH

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
+from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import SHELL, Target, Vendor
+
+__all__ = ["APPLET_PREFIX", "Ios", "applet", "applet_name", "audit_applets", "config", "key_hash", "privilege",
+           "user_line"]
+
+APPLET_PREFIX = "SIPHA-ARP-FLUSH-"
 
 _APPLET_LINE = re.compile(r"^event manager applet (\S+)")
 
@@ -35,7 +40,8 @@ def privilege(value: t.Any, field: str = "privilege") -> int:
 
 def key_hash(key: str, field: str) -> str:
     """``key-hash <type> <MD5 of the key blob, upper-case hex>`` as IOS shows it in ip ssh pubkey-chain."""
-    kind, blob = rf.public_key(key, field).split()[:2]
+    import hashlib  # pylint: disable=import-outside-toplevel  # only the role needs it, not the takeover program
+    kind, blob = v.public_key(key, field).split()[:2]
     try:
         raw = base64.b64decode(blob, validate=True)
     except (binascii.Error, ValueError):
@@ -43,21 +49,25 @@ def key_hash(key: str, field: str) -> str:
     return "key-hash %s %s" % (kind, hashlib.md5(raw, usedforsecurity=False).hexdigest().upper())
 
 
-def applet(target: rf.FlushTarget) -> t.List[str]:
+def applet_name(target: Target) -> str:
+    return "%s%s%s" % (APPLET_PREFIX, target.vip.replace(".", "-"), "-" + target.vrf if target.vrf else "")
+
+
+def applet(target: Target) -> t.List[str]:
     """The applet that clears exactly this VIP's entry, in running-config form."""
     return [
-        "event manager applet %s" % target.ios_applet,
+        "event manager applet %s" % applet_name(target),
         " description sipha.network: clears the ARP entry of %s only" % target.vip,
         " event none",
         ' action 1.0 cli command "enable"',
-        ' action 2.0 cli command "%s"' % target.router_clear_command(),
+        ' action 2.0 cli command "%s"' % Ios().clear_command(target),
         ' action 3.0 syslog priority informational msg "sipha.network: cleared the ARP entry of %s"' % target.vip,
     ]
 
 
-def config(user: str, level: int, targets: t.Sequence[rf.FlushTarget], keys: t.Sequence[str]) -> t.List[str]:
+def config(user: str, level: int, targets: t.Sequence[Target], keys: t.Sequence[str]) -> t.List[str]:
     """Everything the role pushes except the user's secret, in running-config form."""
-    rf.account(user, "account")
+    v.account(user, "account")
     lines = ["privilege exec level %d event manager run" % privilege(level)]
     for target in sorted(targets):
         lines += applet(target)
@@ -69,16 +79,16 @@ def config(user: str, level: int, targets: t.Sequence[rf.FlushTarget], keys: t.S
 
 def user_line(user: str, level: int) -> str:
     """The user line without its secret (the role adds ``algorithm-type scrypt secret`` on creation only)."""
-    return "username %s privilege %d" % (rf.account(user, "account"), privilege(level))
+    return "username %s privilege %d" % (v.account(user, "account"), privilege(level))
 
 
-def audit_applets(running_section: str, targets: t.Sequence[rf.FlushTarget]) -> t.Dict[str, t.List[str]]:
+def audit_applets(running_section: str, targets: t.Sequence[Target]) -> t.Dict[str, t.List[str]]:
     """Which applets on the router matter to the flush user, from ``show running-config | section event manager``.
 
     ``stale``: ours (SIPHA-ARP-FLUSH-*) for a VIP no longer configured, to be removed.
     ``foreign``: someone else's applets registered with ``event none``; the flush user could run those too
     (``event manager run`` takes any name), so the role refuses to proceed unless told otherwise."""
-    ours = {target.ios_applet for target in targets}
+    ours = {applet_name(target) for target in targets}
     manual: t.Dict[str, bool] = {}
     name = None
     for line in running_section.splitlines():
@@ -90,6 +100,32 @@ def audit_applets(running_section: str, targets: t.Sequence[rf.FlushTarget]) -> 
             manual[name] = True
         elif not line.startswith(" "):
             name = None
-    prefix = "SIPHA-ARP-FLUSH-"
+    prefix = APPLET_PREFIX
     return {"stale": sorted(n for n in manual if n.startswith(prefix) and n not in ours),
             "foreign": sorted(n for n, m in manual.items() if m and not n.startswith(prefix))}
+
+
+class Ios(Vendor):
+    """Cisco IOS / IOS-XE: an EEM applet per VIP, run by a user whose privilege level may only run applets."""
+
+    name = "ios"
+    title = "IOS"
+    transport = SHELL
+    errors = re.compile(r"^\s*(%.*|.*not registered with event none.*)$", re.M)
+    # hostname> or hostname# (optionally with a config mode in parentheses)
+    prompt = re.compile(r"(?:^|[\r\n])[\w.\-/:]+(?:\([\w.\-]+\))?[>#] ?$")
+    enable_from = ">"
+
+    def flush_request(self, target: Target) -> str:
+        return "event manager run %s" % applet_name(target)
+
+    def show_request(self, target: Target) -> str:
+        return "show ip arp %s%s" % ("vrf %s " % target.vrf if target.vrf else "", target.vip)
+
+    def clear_command(self, target: Target) -> str:
+        return "clear ip arp %s%s" % ("vrf %s " % target.vrf if target.vrf else "", target.vip)
+
+    def role_files(self, user: str, targets: t.Sequence[Target], settings: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+        level = privilege(settings.get("privilege", 2))
+        return {"config": "\n".join(config(user, level, targets, settings.get("keys") or [])),
+                "user_line": user_line(user, level), "applets": [applet_name(x) for x in sorted(targets)]}

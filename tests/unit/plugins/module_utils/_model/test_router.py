@@ -5,20 +5,22 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
+from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import linux
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx9dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ sip-a"
 TARGETS = [rf.FlushTarget.build("linux", "198.51.100.10"), rf.FlushTarget.build("linux", "198.51.100.20", "eth1")]
 
 
 def test_router_commands():
-    assert TARGETS[0].router_flush_argv() == ["ip", "-4", "neigh", "flush", "to", "198.51.100.10"]
-    assert TARGETS[1].router_flush_argv()[-2:] == ["dev", "eth1"]
+    assert linux.flush_argv(TARGETS[0]) == ["ip", "-4", "neigh", "flush", "to", "198.51.100.10"]
+    assert linux.flush_argv(TARGETS[1])[-2:] == ["dev", "eth1"]
     assert TARGETS[0].flush_request() == "flush 198.51.100.10"
 
 
 def test_flush_script_accepts_only_configured_vips():
-    script = rf.linux_flush_script(TARGETS)
+    script = linux.flush_script(TARGETS)
     assert "  198.51.100.10) exec ip -4 neigh flush to 198.51.100.10 ;;" in script
     assert "  198.51.100.20) exec ip -4 neigh flush to 198.51.100.20 dev eth1 ;;" in script
     assert '  *) echo "sipha-arp-flush: refused: not a configured VIP" >&2; exit 2 ;;' in script
@@ -26,16 +28,16 @@ def test_flush_script_accepts_only_configured_vips():
 
 
 def test_forced_command_and_sudoers():
-    forced = rf.linux_forced_command(TARGETS)
+    forced = linux.forced_command(TARGETS)
     assert '  "flush 198.51.100.10") exec sudo -n /usr/local/sbin/sipha-arp-flush 198.51.100.10 ;;' in forced
     assert '  "show 198.51.100.10") exec ip -4 neigh show to 198.51.100.10 ;;' in forced
-    sudoers = rf.linux_sudoers("sipha-flush", TARGETS)
+    sudoers = linux.sudoers("sipha-flush", TARGETS)
     assert ("sipha-flush ALL=(root) NOPASSWD: /usr/local/sbin/sipha-arp-flush 198.51.100.10, "
             "/usr/local/sbin/sipha-arp-flush 198.51.100.20") in sudoers
 
 
 def test_authorized_keys_are_restricted():
-    text = rf.authorized_keys([KEY], ["198.51.100.11", "198.51.100.12"])
+    text = linux.authorized_keys([KEY], ["198.51.100.11", "198.51.100.12"])
     assert ('restrict,from="198.51.100.11,198.51.100.12",command="/usr/local/sbin/sipha-arp-flush-ssh" '
             + KEY) in text
 
@@ -48,11 +50,11 @@ def test_authorized_keys_are_restricted():
     (lambda: rf.FlushTarget.build("linux", "2001:db8::10"), "vip"),
     (lambda: rf.FlushTarget.build("linux", "198.51.100.10", "eth1 up"), "interface"),
     (lambda: rf.FlushTarget.build("cisco", "198.51.100.10"), "vendor"),
-    (lambda: rf.authorized_keys(['command="/bin/sh" ' + KEY], ["198.51.100.11"]), "keys[0]"),
-    (lambda: rf.authorized_keys([KEY + "\nssh-ed25519 AAAA x"], ["198.51.100.11"]), "keys[0]"),
-    (lambda: rf.authorized_keys([KEY], ["sip-a.example.com"]), "sources[0]"),
-    (lambda: rf.authorized_keys([KEY], []), "sources"),
-    (lambda: rf.linux_sudoers("root ALL", TARGETS), "account"),
+    (lambda: linux.authorized_keys(['command="/bin/sh" ' + KEY], ["198.51.100.11"]), "keys[0]"),
+    (lambda: linux.authorized_keys([KEY + "\nssh-ed25519 AAAA x"], ["198.51.100.11"]), "keys[0]"),
+    (lambda: linux.authorized_keys([KEY], ["sip-a.example.com"]), "sources[0]"),
+    (lambda: linux.authorized_keys([KEY], []), "sources"),
+    (lambda: linux.sudoers("root ALL", TARGETS), "account"),
 ])
 def test_unsafe_input_is_rejected(call, field):
     with pytest.raises(DesignError) as err:
@@ -69,7 +71,7 @@ def test_arp_flush_module_rejects_unsafe_vip_before_connecting(run_module, tmp_p
     assert "routers" not in result
 
 
-@pytest.mark.parametrize("render", [rf.linux_flush_script, rf.linux_forced_command])
+@pytest.mark.parametrize("render", [linux.flush_script, linux.forced_command])
 def test_rendered_scripts_pass_shellcheck(render, tmp_path):
     import shutil
     import subprocess
@@ -97,7 +99,7 @@ def test_requests_per_vendor_in_one_place():
     assert JUNOS[1].show_request() == "show arp no-resolve vpn VOICE hostname 198.51.100.20"
     assert JUNOS[1].router_clear_command() == "clear arp hostname 198.51.100.20 vpn VOICE"
     linux_vrf = rf.FlushTarget.build("linux", "198.51.100.10", vrf="blue")
-    assert linux_vrf.router_flush_argv() == ["ip", "-4", "neigh", "flush", "to", "198.51.100.10", "vrf", "blue"]
+    assert linux.flush_argv(linux_vrf) == ["ip", "-4", "neigh", "flush", "to", "198.51.100.10", "vrf", "blue"]
 
 
 def test_ios_rendering():
@@ -150,7 +152,7 @@ def test_entry_mac_reads_every_vendor_listing(output, mac):
     (lambda: rf.FlushTarget.build("ios", "198.51.100.10", interface="Gi0/1"), "interface"),
     (lambda: rf.FlushTarget.build("junos", "198.51.100.10\nclear arp"), "vip"),
     (lambda: rf.FlushTarget.build("ios", "rtr.example.com"), "vip"),
-    (lambda: rf.mac_address("02:00:00:00:00", "expect_mac"), "expect_mac"),
+    (lambda: v.mac_address("02:00:00:00:00", "expect_mac"), "expect_mac"),
 ])
 def test_unsafe_vendor_input_is_rejected(call, field):
     with pytest.raises(DesignError) as err:

@@ -18,6 +18,7 @@ from ansible_collections.sipha.network.plugins.module_utils._vip import cli
 from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
 from ansible_collections.sipha.network.plugins.module_utils._vip import fast
 from ansible_collections.sipha.network.plugins.module_utils._vip import flush as vf
+from ansible_collections.sipha.network.plugins.module_utils._vip import launcher
 from ansible_collections.sipha.network.plugins.module_utils._vip import install as vi
 from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
 from ansible_collections.sipha.network.plugins.module_utils._vip import spawn
@@ -228,9 +229,9 @@ def test_rest_of_the_run_is_niced_once_the_fast_path_acted(monkeypatch, command,
     calls, handed = [], []
     monkeypatch.setattr(fast, "take", lambda *args: head)
     monkeypatch.setattr(fast, "take_down", lambda *args: head)
-    monkeypatch.setattr(fast.os, "nice", calls.append)
+    monkeypatch.setattr(launcher.os, "nice", calls.append)
     monkeypatch.setattr(tk, "main", lambda argv, t0, e0, head: handed.append(head) or 0)
-    assert fast.main([command]) == 0
+    assert launcher.main([command]) == 0
     assert calls == ([fast.NICE_AFTER] if niced else [])
     assert handed == [head if command != "status" else None]
 

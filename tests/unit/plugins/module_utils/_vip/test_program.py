@@ -23,6 +23,12 @@ FAKE_BIN = pathlib.Path(__file__).parents[3] / "data" / "fake_bin"
 STDLIB = set(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
 
 
+def is_module(dotted):
+    """Whether ``dotted`` is a module of this collection's module_utils (not a name in one)."""
+    prefix = vi.PACKAGE + "."
+    return dotted.startswith(prefix) and pathlib.Path(vi.module_path(str(UTILS), dotted[len(prefix):])).is_file()
+
+
 @pytest.mark.skipif(not STDLIB, reason="needs Python 3.10+ to list the standard library")
 @pytest.mark.parametrize("name", vi.SHIPPED)
 def test_program_is_standard_library_only_and_closed(name):
@@ -31,9 +37,9 @@ def test_program_is_standard_library_only_and_closed(name):
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            modules = [node.module or ""]
-            if (node.module or "").startswith(vi.PACKAGE + "._") and "." not in node.module[len(vi.PACKAGE) + 2:]:
-                modules = ["%s.%s" % (node.module, alias.name) for alias in node.names]
+            # "from PACKAGE._pkg import mod" imports a module, "from PACKAGE._pkg.mod import name" a name
+            base = node.module or ""
+            modules = [base + "." + alias.name if is_module(base + "." + alias.name) else base for alias in node.names]
         else:
             continue
         for module in modules:
@@ -255,3 +261,23 @@ def test_no_ssh_client_fails_each_router_not_the_takeover(tmp_path, monkeypatch)
     results = vf.flush_all(config, warm=True, t0=time.monotonic())
     assert [r["ok"] for r in results] == [False, False]
     assert all("cannot run ssh" in r["error"] for r in results), results
+
+
+def test_no_import_cycle_in_the_program():
+    """fast imports neither the launcher nor the whole program; the launcher is the only one that imports both."""
+    importers = {}
+    for name in vi.SHIPPED:
+        tree = ast.parse(pathlib.Path(vi.module_path(str(UTILS), name)).read_text())
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(vi.PACKAGE + "."):
+                for alias in node.names:
+                    full = node.module + "." + alias.name
+                    found.add((full if is_module(full) else node.module)[len(vi.PACKAGE) + 1:])
+        importers[name] = found
+    def reaches(start, goal, seen=()):
+        return any(dep == goal or (dep not in seen and reaches(dep, goal, seen + (dep,)))
+                   for dep in importers.get(start, ()))
+    for name in vi.SHIPPED:
+        assert not reaches(name, name), "%s imports itself through %s" % (name, sorted(importers[name]))
+    assert "_vip.program" not in importers["_vip.fast"] and "_vip.launcher" not in importers["_vip.fast"]

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The interface every router vendor driver implements (no I/O).
+
+A driver says everything that differs between router platforms, and nothing
+else: what a SIP host sends over the restricted account to flush or read the
+VIP's ARP entry, what the router itself runs to clear it, how the router
+marks an error or a prompt, which transport carries a request, and what the
+router_arp_flush role installs. Transports (``_router/cli.py``, the paramiko
+flush, the takeover program's OpenSSH flush) and the role look a driver up in
+``registry`` and never compare vendor names.
+
+Drivers are pure and standard library only: the takeover program ships them.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import abc
+import typing as t
+
+__all__ = ["EXEC", "SHELL", "Target", "Vendor"]
+
+#: transports: one SSH exec request per command (read by a forced command), or an interactive CLI shell
+EXEC = "exec"
+SHELL = "shell"
+
+
+class Target(t.Protocol):
+    """One VIP on one router (``_router.vendors.target.FlushTarget``)."""
+
+    vendor: str
+    vip: str
+    interface: t.Optional[str]
+    vrf: t.Optional[str]
+
+
+class Vendor(abc.ABC):
+    """A router platform. Subclasses set the class attributes and implement the abstract methods."""
+
+    #: the inventory's value of ``sipha_router_vendor`` / the config's ``vendor``
+    name: t.ClassVar[str]
+    #: how people call the platform, in messages and docs
+    title: t.ClassVar[str]
+    #: EXEC or SHELL
+    transport: t.ClassVar[str]
+    #: an error line in the router's answer; IOS and Junos may print one with exit status 0
+    errors: t.ClassVar[t.Pattern[str]]
+    #: the CLI prompt (SHELL transports only)
+    prompt: t.ClassVar[t.Optional[t.Pattern[str]]] = None
+    #: the unprivileged prompt's last character when the platform has ``enable`` (IOS: '>'), else None
+    enable_from: t.ClassVar[t.Optional[str]] = None
+    #: whether a flush may be limited to one interface (Linux) rather than a VRF only
+    interface_scoped: t.ClassVar[bool] = False
+
+    def __lt__(self, other: "Vendor") -> bool:
+        return self.name < other.name
+
+    def error_line(self, output: str) -> t.Optional[str]:
+        """The router's error line in ``output``, or None."""
+        found = self.errors.search(output)
+        return found.group(1).strip() if found else None
+
+    @abc.abstractmethod
+    def flush_request(self, target: Target) -> str:
+        """What a SIP host sends over the restricted account to flush the VIP's entry."""
+
+    @abc.abstractmethod
+    def show_request(self, target: Target) -> str:
+        """What a SIP host sends to read the entry back."""
+
+    @abc.abstractmethod
+    def clear_command(self, target: Target) -> str:
+        """What the router itself runs (the applet, op script or flush script) to clear exactly this entry."""
+
+    @abc.abstractmethod
+    def role_files(self, user: str, targets: t.Sequence[Target], settings: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+        """What the router_arp_flush role installs, validated and rendered (its ``tasks/<name>.yml`` uses it)."""
+
+    def local_show_argv(self, target: Target) -> t.Optional[t.List[str]]:
+        """The command that lists the VIP's entry when run on the router itself by validate.yml, or None when
+        validate.yml cannot read this platform (it then reads nothing and says so)."""
+        return None
