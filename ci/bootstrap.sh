@@ -21,11 +21,11 @@ system() {
     apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  if ! cmp -s "$ROOT/ci/containers.conf" /etc/containers/containers.conf; then
-    install -D -m 0644 "$ROOT/ci/containers.conf" /etc/containers/containers.conf
+  if ! cmp -s "$ROOT/lab/containers.conf" /etc/containers/containers.conf; then
+    install -D -m 0644 "$ROOT/lab/containers.conf" /etc/containers/containers.conf
     log "installed /etc/containers/containers.conf"
   fi
-  "$ROOT/ci/netguard.sh"
+  "$ROOT/lab/guard.sh"
 }
 
 python_env() {
@@ -77,10 +77,10 @@ python_env() {
 }
 
 case "$what" in
-  all) system; python_env; "$ROOT/ci/build-images.sh" ;;
+  all) system; python_env; "$ROOT/lab/images.sh" ;;
   python) python_env ;;
   system) system ;;
-  images) "$ROOT/ci/build-images.sh" ;;
+  images) "$ROOT/lab/images.sh" ;;
   *) die "usage: $0 [all|python|system|images]" ;;
 esac
 log "bootstrap ($what) done"

@@ -11,8 +11,9 @@ export ANSIBLE_BUNDLE_VERSION=12.3.0
 IMAGE_BASE=localhost/sipha-lab:bookworm
 IMAGE_SYSTEMD=localhost/sipha-lab:bookworm-systemd
 IMAGE_NM=localhost/sipha-lab:bookworm-nm
+IMAGE_NETPLAN=localhost/sipha-lab:bookworm-netplan
 export SIPHA_IMAGE=${SIPHA_IMAGE:-$IMAGE_BASE} SIPHA_IMAGE_SYSTEMD=${SIPHA_IMAGE_SYSTEMD:-$IMAGE_SYSTEMD}
-export SIPHA_IMAGE_NM=${SIPHA_IMAGE_NM:-$IMAGE_NM}
+export SIPHA_IMAGE_NM=${SIPHA_IMAGE_NM:-$IMAGE_NM} SIPHA_IMAGE_NETPLAN=${SIPHA_IMAGE_NETPLAN:-$IMAGE_NETPLAN}
 # The only ranges lab networks may use (RFC 2544 benchmarking, TEST-NET-2).
 export LAB_RANGES="198.18.0.0/15 198.51.100.0/24"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedded lab: an HA pair of SIP hosts, two adjacent Linux routers and two SIP phones, on internal
-# podman networks inside 198.18.0.0/15. Nothing in it can reach beyond those networks (ci/netguard.sh).
+# podman networks inside 198.18.0.0/15. Nothing in it can reach beyond those networks (lab/guard.sh).
 #
 #   lab/lab.sh up                    create what is missing (idempotent); write lab/inventory/hosts.yml
 #   lab/lab.sh down                  remove the lab's containers and networks
@@ -18,7 +18,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ci/lib.sh
 . "$here/../ci/lib.sh"
-ci="$here/../ci"
 state="$here/.state"
 inventory="$here/inventory/hosts.yml"
 VIP=198.18.1.10
@@ -73,10 +72,10 @@ NFT
 }
 
 up() {
-  [ -n "$(podman images -q "$SYSTEMD_IMAGE")" ] || die "image $SYSTEMD_IMAGE missing: run make bootstrap (or ci/build-images.sh)"
+  [ -n "$(podman images -q "$SYSTEMD_IMAGE")" ] || die "image $SYSTEMD_IMAGE missing: run make bootstrap (or lab/images.sh)"
   for net in "${NETWORKS[@]}"; do
     # shellcheck disable=SC2086  # name and subnet
-    "$ci/lab-network.sh" up $net
+    "$here/network.sh" up $net
   done
   container r1 "$SYSTEMD_IMAGE" sipha-lab-sip:ip=198.18.1.2 sipha-lab-dev1:ip=198.18.2.2 -- \
     --sysctl net.ipv4.ip_forward=1 --sysctl net.ipv4.conf.all.rp_filter=0
@@ -145,7 +144,7 @@ YAML
 
 down() {
   for name in sip-a sip-b r1 r2 phone1 phone2; do podman rm -f -t 1 "sipha-lab-$name" >/dev/null 2>&1 || true; done
-  "$ci/lab-network.sh" down sipha-lab-sip sipha-lab-data sipha-lab-dev1 sipha-lab-dev2
+  "$here/network.sh" down sipha-lab-sip sipha-lab-data sipha-lab-dev1 sipha-lab-dev2
   rm -f "$inventory"
   log "lab down"
 }

@@ -42,14 +42,20 @@ options:
     description:
       - Where the design is persisted so that it survives a reboot; the running kernel is always changed too,
         and both agree after every run.
-      - V(auto) picks V(networkmanager) when NetworkManager runs, else V(ifupdown) when
-        C(/etc/network/interfaces.d) and C(ifup) exist, and fails otherwise.
+      - V(auto) picks V(networkmanager) when NetworkManager runs, else V(netplan) when the C(netplan) command and
+        C(/etc/netplan) exist, else V(ifupdown) when C(/etc/network/interfaces.d) and C(ifup) exist, and fails
+        otherwise.
       - V(networkmanager) keeps one profile per NIC, C(sipha-<interface>) (addresses, gateway, MTU, metric; routes and
         routing rules on the SIP NIC's), reapplied in place without taking the link down.
+      - V(netplan) writes the whole design as one file, C(/etc/netplan/60-sipha.yaml) (0600; both NICs with
+        C(critical) so that systemd-networkd keeps the VIP when it reconfigures the SIP NIC, the default route,
+        device routes, the policy table's routes and C(routing-policy) rules), checks it with C(netplan generate)
+        (a refused file is put back) and loads it with C(networkctl reload). A safe apply's rollback also puts the
+        previous file back.
       - V(ifupdown) writes C(/etc/network/interfaces.d/60-sipha-<interface>) per NIC and the hook
         C(/etc/network/if-up.d/sipha-routes) that replays the SIP NIC's routes and rules.
       - V(none) changes the running kernel only.
     type: str
-    choices: [auto, networkmanager, ifupdown, none]
+    choices: [auto, networkmanager, netplan, ifupdown, none]
     default: auto
 """

@@ -14,15 +14,14 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
-import glob
 import ipaddress
 import os
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.sipha.network.plugins.module_utils._host.backends import ifupdown
-from ansible_collections.sipha.network.plugins.module_utils._host.backends import networkmanager as nm
+from ansible_collections.sipha.network.plugins.module_utils._host.backends import registry as backends
+from ansible_collections.sipha.network.plugins.module_utils._host.backends.base import NICS, ROUTES, Backend
 from ansible_collections.sipha.network.plugins.module_utils._host import rollback as _rollback
 from ansible_collections.sipha.network.plugins.module_utils._host import sysctl as _sysctl
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
@@ -41,14 +40,18 @@ SYSTEM_FILE = {"owner": "root", "group": "root", "mode": "0640"}
 DESIGN_SPEC: t.Dict[str, t.Any] = {
     "design": {"type": "dict", "required": True},
     "mode": {"type": "str", "choices": ["authoritative", "append"], "default": "authoritative"},
-    "backend": {"type": "str", "choices": ["auto", "networkmanager", "ifupdown", "none"], "default": "auto"},
+    "backend": {"type": "str", "choices": backends.choices(), "default": backends.AUTO},
 }
+
+__all__ = ["DESIGN_SPEC", "DualNic", "HostModule", "SipRoutes", "controller_path_problem", "run_apply_confirm",
+           "run_arp_sysctl", "run_dual_nic", "run_sip_routes"]
 
 
 class HostModule:
-    """Shared flow; subclasses give ``extra_spec`` and ``plan``."""
+    """Shared flow; subclasses give ``extra_spec``, ``part`` (what of the design they own) and ``plan``."""
 
     extra_spec: t.Dict[str, t.Any] = {}
+    part = NICS
 
     def __init__(self) -> None:
         spec = dict(DESIGN_SPEC)
@@ -64,25 +67,22 @@ class HostModule:
         self.sip, self.data = self.guard(self.design.nic_names, macs)
         self.file_diffs: t.List[t.Dict[str, t.Any]] = []
         self.backend = self.detect_backend()
+        self.kernel.protocol = self.backend.route_protocol
         self.result: t.Dict[str, t.Any] = {"changed": False, "sip_nic": self.sip, "data_nic": self.data,
-                                           "backend": self.backend}
+                                           "backend": self.backend.name}
 
-    def detect_backend(self) -> str:
-        """The distribution's own tool for persistent network configuration."""
+    def detect_backend(self) -> Backend:
+        """The distribution's own tool for persistent network configuration (the registry's order for auto)."""
         wanted = self.params["backend"]
-        if wanted != "auto":
-            return wanted
-        nmcli = self.module.get_bin_path("nmcli")
-        if nmcli:
-            rc, out, dummy = self.module.run_command([nmcli, "-t", "-f", "RUNNING", "general"])
-            if rc == 0 and out.strip() == "running":
-                return "networkmanager"
-        if os.path.isdir(ifupdown.INTERFACES_DIR) and self.module.get_bin_path("ifup"):
-            return "ifupdown"
-        self.module.fail_json(msg="backend: auto found no supported network configuration tool (NetworkManager "
-                                  "running, or ifupdown with %s); set backend to none to change the running "
-                                  "kernel only" % ifupdown.INTERFACES_DIR, field="backend")
-        return "none"
+        if wanted != backends.AUTO:
+            return backends.get(wanted)
+        found = backends.detect(self.module)
+        if found is None:
+            self.module.fail_json(msg="backend: auto found no supported network configuration tool (%s); set "
+                                      "backend to none to change the running kernel only" % ", ".join(
+                                          backend.title for backend in backends.auto_candidates()),
+                                  field="backend")
+        return t.cast(Backend, found)
 
     def guard(self, func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
         try:
@@ -97,51 +97,15 @@ class HostModule:
         """Hook: refuse or arm a rollback before the change (``lines`` describe all of it) runs."""
 
     def persist(self) -> t.List[str]:
-        """Hook: write persistent config; returns diff lines of what changed."""
+        """Hook: write what every backend needs (sysctl.d, rt_tables); returns diff lines of what changed."""
         return []
 
-    # ---- NetworkManager -------------------------------------------------------
-    nm_creates = False
-
-    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
-        """Hook: (interface, properties this module owns) per NetworkManager profile."""
-        return []
-
-    def nmcli(self, args: t.Sequence[str], what: str) -> str:
-        rc, out, err = self.module.run_command([self.module.get_bin_path("nmcli", required=True)] + list(args))
+    def run_tool(self, argv: t.Sequence[str], what: str) -> str:
+        """Run a backend's tool; fail the module naming ``what`` when it fails."""
+        rc, out, err = self.module.run_command(list(argv))
         if rc != 0:
-            self.module.fail_json(msg="%s failed: nmcli %s: %s" % (what, " ".join(args), (err or out).strip()))
+            self.module.fail_json(msg="%s failed: %s: %s" % (what, " ".join(argv), (err or out).strip()))
         return out
-
-    def nm_sync(self, apply: bool) -> t.List[str]:
-        """Bring our NetworkManager profiles to the design; activate or reapply what changed."""
-        lines: t.List[str] = []
-        nmcli = self.module.get_bin_path("nmcli", required=True)
-        for interface, props in self.nm_profiles():
-            name = nm.profile_name(interface)
-            rc, out, dummy = self.module.run_command([nmcli, "-t", "-f", ",".join(sorted(props)), "connection",
-                                                     "show", name])
-            if rc != 0:
-                if not self.nm_creates and apply:
-                    self.module.fail_json(msg="NetworkManager profile %s does not exist: run dual_nic first" % name)
-                lines.append("+ NetworkManager profile %s: %s" % (
-                    name, ", ".join("%s=%s" % kv for kv in sorted(props.items()))))
-                if apply:
-                    self.nmcli(nm.add_args(name, interface, props), "creating the profile")
-                    self.nmcli(["connection", "up", name], "activating the profile")
-                continue
-            current = nm.parse_terse(out)
-            changed = nm.differences(props, current)
-            for key in changed:
-                lines.append("~ NetworkManager %s %s = %s (was %s)" % (name, key, props[key], current.get(key, "")))
-            if changed and apply:
-                self.nmcli(nm.modify_args(name, props, changed), "changing the profile")
-                active = self.nmcli(["-g", "GENERAL.CONNECTION", "device", "show", interface], "reading the device")
-                if active.strip() == name:
-                    self.nmcli(["device", "reapply", interface], "reapplying the profile")
-                else:
-                    self.nmcli(["connection", "up", name], "activating the profile")
-        return lines
 
     def write_file(self, path: str, text: str, mode: str = "0640") -> t.List[str]:
         result = write_text(self.module, path, text, attributes=dict(SYSTEM_FILE, mode=mode))
@@ -162,21 +126,17 @@ class HostModule:
         plan = self.guard(self.plan)
         lines = plan.diff_lines()
         check = self.module.check_mode
-        if self.backend == "networkmanager":
-            nm_lines = self.nm_sync(apply=False)
-            if (plan or nm_lines) and not check:
-                self.before_apply(plan, lines + nm_lines)
-                self.nm_sync(apply=True)
-                # NetworkManager applied the profiles; fix what it leaves behind (routes dropped from
-                # the profile stay in other tables after a reapply).
+        tool_lines = self.backend.pending(self)
+        if (plan or tool_lines) and not check:
+            self.before_apply(plan, lines + tool_lines)
+            if self.backend.apply(self):
+                # the tool applied its configuration; fix what it leaves behind (NetworkManager keeps routes
+                # dropped from a profile in other tables after a reapply)
                 self.links = self.kernel.links()
                 plan = self.guard(self.plan)
-                self.kernel.apply(plan)
-            lines += nm_lines
-        elif plan and not check:
-            self.before_apply(plan, lines)
             self.kernel.apply(plan)
-        lines += self.persist()
+        lines += tool_lines
+        lines += self.persist() + self.backend.persist(self)
         self.result["changed"] = bool(lines)
         self.result["changes"] = lines
         self.result["commands"] = [["ip"] + c if c[0] != "sysctl" else c for c in plan.commands()]
@@ -252,13 +212,6 @@ class DualNic(HostModule):
         self.after_routes = [r for r in self.main_routes if r.dst != "0.0.0.0/0"] + [wanted]
         return plan
 
-    nm_creates = True
-
-    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
-        design = self.design
-        return [(self.sip, nm.nic_properties(design.sip_nic, self.sip, None, design.route_metric)),
-                (self.data, nm.nic_properties(design.data_nic, self.data, design.data_gateway, design.route_metric))]
-
     def route_snapshot(self) -> t.List[t.List[str]]:
         """Commands that put back every route of the two NICs as it is now (any table).
 
@@ -267,20 +220,6 @@ class DualNic(HostModule):
         routes, protocols = self.kernel.routes(TableMap())
         return [[self.kernel.ip, "-4", "route", "replace"] + route.argv(TableMap())
                 for route in routes if route.dev in (self.sip, self.data) and protocols.get(route.key) != "kernel"]
-
-    def arm_checkpoint(self, what: t.Sequence[str]) -> t.Dict[str, t.Any]:
-        """A NetworkManager checkpoint over all devices: NM undoes everything itself after the timeout."""
-        busctl = self.module.get_bin_path("busctl", required=True)
-        timeout = self.params["rollback_timeout"]
-        rc, out, err = self.module.run_command([busctl, "call"] + nm.NM_BUS + [
-            "CheckpointCreate", "aouu", "0", str(timeout), "1"])
-        if rc != 0 or not out.startswith("o "):
-            self.module.fail_json(msg="creating a NetworkManager checkpoint failed: %s" % (err or out).strip())
-        path = out.split()[1].strip('"')
-        confirm = [busctl, "call"] + nm.NM_BUS + ["CheckpointDestroy", "o", path]
-        armed = _rollback.arm_external(confirm, timeout, what, "networkmanager-checkpoint")
-        armed["checkpoint"] = path
-        return armed
 
     def before_apply(self, plan: Plan, lines: t.Sequence[str]) -> None:
         controller = self.params["controller"]
@@ -293,34 +232,21 @@ class DualNic(HostModule):
                         "one, reconnect, then remove the old), or set force with a rollback_timeout." % problem,
                     reason=problem, changes=list(lines))
         if self.params["rollback_timeout"] > 0:
-            if self.backend == "networkmanager":
-                self.result["rollback"] = self.arm_checkpoint(lines)
-            else:
-                self.result["rollback"] = _rollback.arm(self.kernel.undo_argv(plan) + self.route_snapshot(),
-                                                        self.params["rollback_timeout"], lines)
+            self.result["rollback"] = self.backend.arm_rollback(
+                self, self.kernel.undo_argv(plan) + self.route_snapshot(), self.params["rollback_timeout"], lines)
 
     def persist(self) -> t.List[str]:
         lines: t.List[str] = []
         values = self.sysctl_values()
         if values:
             lines += self.write_file(self.params["sysctl_file"], _sysctl.render_file(values, "dual_nic"))
-        if self.backend == "ifupdown":
-            design = self.design
-            wanted = {
-                ifupdown.stanza_path(self.sip): ifupdown.render_stanza(design.sip_nic, self.sip),
-                ifupdown.stanza_path(self.data): ifupdown.render_stanza(design.data_nic, self.data,
-                                                                        design.data_gateway, design.route_metric),
-            }
-            for path, text in sorted(wanted.items()):
-                lines += self.write_file(path, text)
-            stale = set(glob.glob(ifupdown.stanza_path("*"))) - set(wanted)
-            lines += self.remove_files(stale)
         return lines
 
 
 # ---- sip_routes ---------------------------------------------------------------
 
 class SipRoutes(HostModule):
+    part = ROUTES
     extra_spec = {
         "rt_tables_file": {"type": "path", "default": "/etc/iproute2/rt_tables.d/sipha.conf"},
     }
@@ -345,16 +271,10 @@ class SipRoutes(HostModule):
                                lambda rule: rule.table == design.table_id, self.authoritative))
         return plan
 
-    def nm_profiles(self) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
-        return [(self.sip, nm.route_properties(self.design, self.sip))]
-
     def persist(self) -> t.List[str]:
         text = "# Managed by sipha.network (sip_routes): source policy routing table.\n%d\t%s\n" % (
             self.design.table_id, self.design.table_name)
-        lines = self.write_file(self.params["rt_tables_file"], text, mode="0644")
-        if self.backend == "ifupdown":
-            lines += self.write_file(ifupdown.HOOK_PATH, ifupdown.render_hook(self.design, self.sip), mode="0750")
-        return lines
+        return self.write_file(self.params["rt_tables_file"], text, mode="0644")
 
 
 def run_dual_nic() -> None:

@@ -25,6 +25,18 @@ class Kernel:
     def __init__(self, module: t.Any) -> None:
         self.module = module
         self.ip = module.get_bin_path("ip", required=True)
+        #: the routing protocol our routes and rules carry (None: ip's default, boot); a backend whose daemon
+        #: adds the same routes sets its own (systemd-networkd: static), so that the kernel holds one of each
+        self.protocol: t.Optional[str] = None
+
+    def stamped(self, argv: t.Sequence[str]) -> t.List[str]:
+        """``argv`` with our protocol on what adds a route or a rule."""
+        argv = list(argv)
+        if self.protocol and argv[:3] in (["-4", "route", "replace"], ["-4", "route", "add"]):
+            return argv + ["proto", self.protocol]
+        if self.protocol and argv[:3] == ["-4", "rule", "add"]:
+            return argv + ["protocol", self.protocol]
+        return argv
 
     def _json(self, args: t.Sequence[str]) -> t.Any:
         rc, out, err = self.module.run_command([self.ip, "-json"] + list(args))
@@ -48,7 +60,7 @@ class Kernel:
         if argv and argv[0] == "sysctl":
             _sysctl.write_proc(argv[1], int(argv[2]))
             return
-        rc, out, err = self.module.run_command([self.ip] + list(argv))
+        rc, out, err = self.module.run_command([self.ip] + self.stamped(argv))
         if rc != 0:
             raise ApplyError("ip %s: %s" % (" ".join(argv), (err or out).strip()))
 
@@ -81,5 +93,5 @@ class Kernel:
             if argv[0] == "sysctl":
                 out.append(["sh", "-c", 'echo "$2" > "$1"', "sh", argv[1], argv[2]])
             else:
-                out.append([self.ip] + argv)
+                out.append([self.ip] + self.stamped(argv))
         return out

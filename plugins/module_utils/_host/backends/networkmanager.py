@@ -1,24 +1,10 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""NetworkManager profiles for a host design, driven with nmcli argument lists.
+"""The NetworkManager backend: one ``sipha-<interface>`` profile per NIC, applied by NetworkManager itself.
 
-Each NIC gets a profile of its own, ``sipha-<interface>``. dual_nic owns its
-address, gateway, MTU and metric properties; sip_routes owns the SIP NIC
-profile's routes and routing rules. Facts this relies on (NetworkManager
-1.42, measured):
-
-* ``ipv4.route-metric`` applies to the default route and to routes written
-  without a metric, so it is set to the design's metric (NM's own default
-  would give 100/101 and a second route beside ours).
-* Do not set ``ipv4.route-table``: it moves every route of the profile,
-  prefix route included, out of the main table; routes name their table.
-* ``nmcli device reapply`` changes only the difference without dropping the
-  address, but leaves routes removed from the profile in other tables; the
-  module's own plan removes those afterwards.
-* Checkpoints (D-Bus ``CheckpointCreate``) roll the whole NM state back by
-  themselves after their timeout unless destroyed, even when the client that
-  made them is gone.
+What the profiles hold and why is in ``nm_render``; safe apply uses a
+NetworkManager checkpoint, which rolls the whole NM state back by itself.
 
 Private module: no compatibility promise outside this collection.
 """
@@ -27,93 +13,84 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign, Nic
+from ansible_collections.sipha.network.plugins.module_utils._host import rollback as _rollback
+from ansible_collections.sipha.network.plugins.module_utils._host.backends import nm_render as nm
+from ansible_collections.sipha.network.plugins.module_utils._host.backends.base import (
+    NICS, Backend, HostModuleLike)
 
-NM_BUS = ["org.freedesktop.NetworkManager", "/org/freedesktop/NetworkManager", "org.freedesktop.NetworkManager"]
-
-
-def profile_name(interface: str) -> str:
-    return "sipha-%s" % interface
-
-
-def nic_properties(nic: Nic, interface: str, gateway: t.Optional[str], metric: int) -> t.Dict[str, str]:
-    return {
-        "connection.interface-name": interface,
-        "connection.autoconnect": "yes",
-        "connection.autoconnect-priority": "100",
-        "ipv4.method": "manual",
-        "ipv4.addresses": str(nic.interface),
-        "ipv4.gateway": gateway or "",
-        "ipv4.never-default": "no" if gateway else "yes",
-        "ipv4.route-metric": str(metric),
-        "802-3-ethernet.mtu": str(nic.mtu or 0),
-    }
+__all__ = ["NetworkManager"]
 
 
-def route_text(route: t.Any) -> str:
-    parts = [route.dst]
-    if route.gateway:
-        parts.append(route.gateway)
-    attrs = []
-    if route.table != 254:
-        attrs.append("table=%d" % route.table)
-    if route.prefsrc:
-        attrs.append("src=%s" % route.prefsrc)
-    return " ".join(parts + attrs)
+def profiles(host: HostModuleLike) -> t.List[t.Tuple[str, t.Dict[str, str]]]:
+    """(interface, properties this part owns) per profile."""
+    design = host.design
+    if host.part == NICS:
+        return [(host.sip, nm.nic_properties(design.sip_nic, host.sip, None, design.route_metric)),
+                (host.data, nm.nic_properties(design.data_nic, host.data, design.data_gateway, design.route_metric))]
+    return [(host.sip, nm.route_properties(design, host.sip))]
 
 
-def route_properties(design: HostDesign, interface: str) -> t.Dict[str, str]:
-    routes = design.device_routes(interface) + design.table_routes(interface)
-    rules = ["priority %d from %s table %d" % (r.priority, r.src.replace("/32", ""), r.table) for r in design.rules()]
-    return {
-        "ipv4.routes": ", ".join(route_text(r) for r in routes),
-        "ipv4.routing-rules": ", ".join(rules),
-    }
+class NetworkManager(Backend):
+    name = "networkmanager"
+    title = "NetworkManager"
 
+    def detect(self, module: t.Any) -> bool:
+        nmcli = module.get_bin_path("nmcli")
+        if not nmcli:
+            return False
+        rc, out, dummy = module.run_command([nmcli, "-t", "-f", "RUNNING", "general"])
+        return rc == 0 and out.strip() == "running"
 
-def normalise(prop: str, value: str) -> t.Any:
-    """Compare nmcli's display form with ours: lists as sets of normalised items."""
-    value = value.strip()
-    if prop in ("ipv4.routes", "ipv4.routing-rules", "ipv4.addresses"):
-        items = []
-        for item in value.replace(";", ",").split(","):
-            tokens = item.split()
-            if prop == "ipv4.routes":  # nmcli prints route attributes in its own order
-                tokens = [tok for tok in tokens if "=" not in tok] + sorted(tok for tok in tokens if "=" in tok)
-            if tokens:
-                items.append(" ".join(tokens))
-        return sorted(items)
-    if prop == "ipv4.gateway" and value in ("--", ""):
-        return ""
-    if prop == "802-3-ethernet.mtu" and value in ("auto", "0"):
-        return "0"
-    return value
+    def _sync(self, host: HostModuleLike, apply: bool) -> t.List[str]:
+        """Bring our profiles to the design; activate or reapply what changed."""
+        lines: t.List[str] = []
+        nmcli = host.module.get_bin_path("nmcli", required=True)
+        for interface, props in profiles(host):
+            name = nm.profile_name(interface)
+            rc, out, dummy = host.module.run_command([nmcli, "-t", "-f", ",".join(sorted(props)), "connection",
+                                                     "show", name])
+            if rc != 0:
+                if host.part != NICS and apply:
+                    host.module.fail_json(msg="NetworkManager profile %s does not exist: run dual_nic first" % name)
+                lines.append("+ NetworkManager profile %s: %s" % (
+                    name, ", ".join("%s=%s" % kv for kv in sorted(props.items()))))
+                if apply:
+                    host.run_tool([nmcli] + nm.add_args(name, interface, props), "creating the profile")
+                    host.run_tool([nmcli, "connection", "up", name], "activating the profile")
+                continue
+            current = nm.parse_terse(out)
+            changed = nm.differences(props, current)
+            for key in changed:
+                lines.append("~ NetworkManager %s %s = %s (was %s)" % (name, key, props[key], current.get(key, "")))
+            if changed and apply:
+                host.run_tool([nmcli] + nm.modify_args(name, props, changed), "changing the profile")
+                active = host.run_tool([nmcli, "-g", "GENERAL.CONNECTION", "device", "show", interface],
+                                       "reading the device")
+                if active.strip() == name:
+                    host.run_tool([nmcli, "device", "reapply", interface], "reapplying the profile")
+                else:
+                    host.run_tool([nmcli, "connection", "up", name], "activating the profile")
+        return lines
 
+    def pending(self, host: HostModuleLike) -> t.List[str]:
+        return self._sync(host, apply=False)
 
-def differences(wanted: t.Mapping[str, str], current: t.Mapping[str, str]) -> t.List[str]:
-    return sorted(p for p, v in wanted.items() if normalise(p, v) != normalise(p, current.get(p, "")))
+    def apply(self, host: HostModuleLike) -> bool:
+        return bool(self._sync(host, apply=True))
 
+    def persist(self, host: HostModuleLike) -> t.List[str]:
+        return []  # the profiles are NetworkManager's persistent state
 
-def parse_terse(text: str) -> t.Dict[str, str]:
-    """``nmcli -t -f a,b connection show X`` -> {a: value}; unescapes ``\\:``."""
-    out = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            out[key] = value.replace("\\:", ":").replace("\\\\", "\\")
-    return out
-
-
-def modify_args(name: str, props: t.Mapping[str, str], keys: t.Iterable[str]) -> t.List[str]:
-    args = ["connection", "modify", name]
-    for key in keys:
-        args += [key, props[key]]
-    return args
-
-
-def add_args(name: str, interface: str, props: t.Mapping[str, str]) -> t.List[str]:
-    args = ["connection", "add", "type", "ethernet", "con-name", name, "ifname", interface]
-    for key, value in sorted(props.items()):
-        if key != "connection.interface-name":
-            args += [key, value]
-    return args
+    def arm_rollback(self, host: HostModuleLike, undo: t.List[t.List[str]], timeout: int,
+                     lines: t.Sequence[str]) -> t.Dict[str, t.Any]:
+        """A checkpoint over all devices: NetworkManager undoes everything itself after the timeout."""
+        busctl = host.module.get_bin_path("busctl", required=True)
+        out = host.run_tool([busctl, "call"] + nm.NM_BUS + ["CheckpointCreate", "aouu", "0", str(timeout), "1"],
+                            "creating a NetworkManager checkpoint")
+        if not out.startswith("o "):
+            host.module.fail_json(msg="creating a NetworkManager checkpoint failed: %s" % out.strip())
+        path = out.split()[1].strip('"')
+        confirm = [busctl, "call"] + nm.NM_BUS + ["CheckpointDestroy", "o", path]
+        armed = _rollback.arm_external(confirm, timeout, lines, "networkmanager-checkpoint")
+        armed["checkpoint"] = path
+        return armed

@@ -7,8 +7,8 @@ import pathlib
 import pytest
 import yaml
 
-from ansible_collections.sipha.network.plugins.module_utils._host.backends import ifupdown
-from ansible_collections.sipha.network.plugins.module_utils._host.backends import networkmanager as nm
+from ansible_collections.sipha.network.plugins.module_utils._host.backends import ifupdown_render as ifupdown
+from ansible_collections.sipha.network.plugins.module_utils._host.backends import nm_render as nm
 from ansible_collections.sipha.network.plugins.module_utils._host import sysctl as _sysctl
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign

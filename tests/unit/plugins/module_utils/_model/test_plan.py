@@ -147,7 +147,7 @@ def test_mtu(mtu, changes):
 
 
 def test_nm_comparison_ignores_attribute_order_and_display_forms():
-    from ansible_collections.sipha.network.plugins.module_utils._host.backends import networkmanager as nm
+    from ansible_collections.sipha.network.plugins.module_utils._host.backends import nm_render as nm
     wanted = {"ipv4.routes": "198.18.20.0/24 198.51.100.2 src=198.51.100.31, 198.51.100.0/25 table=100 src=198.51.100.31",
               "ipv4.gateway": "", "802-3-ethernet.mtu": "0"}
     shown = nm.parse_terse("ipv4.routes:198.18.20.0/24 198.51.100.2 src=198.51.100.31, "

@@ -5,18 +5,20 @@
 #   $IMAGE_SYSTEMD  CMD /sbin/init, for roles that install systemd units; ifupdown's
 #                   networking.service runs, NetworkManager is masked
 #   $IMAGE_NM       CMD /sbin/init with NetworkManager running (the RHEL-style backend)
+#   $IMAGE_NETPLAN  CMD /sbin/init with netplan and systemd-networkd (Ubuntu Server's stack);
+#                   only this image has the netplan command (backend auto would pick it)
 # Each image carries a label with the digest of its recipe (this script + package list);
 # an image whose label matches is reused, anything else is rebuilt.
 set -euo pipefail
 # shellcheck source=ci/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../ci/lib.sh"
 
-PACKAGES=python3,iproute2,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron,ifupdown,network-manager,libpam-systemd
+PACKAGES=python3,iproute2,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron,ifupdown,network-manager,libpam-systemd,netplan.io
 recipe=$( { cat "$0"; echo "$PACKAGES"; } | sha256sum | cut -c1-16)
 
 label_of() { podman image inspect --format '{{index .Config.Labels "org.sipha.recipe"}}' "$1" 2>/dev/null || true; }
 if [ "$(label_of "$IMAGE_BASE")" = "$recipe" ] && [ "$(label_of "$IMAGE_SYSTEMD")" = "$recipe" ] \
-   && [ "$(label_of "$IMAGE_NM")" = "$recipe" ]; then
+   && [ "$(label_of "$IMAGE_NM")" = "$recipe" ] && [ "$(label_of "$IMAGE_NETPLAN")" = "$recipe" ]; then
   log "images up to date (recipe $recipe)"
   exit 0
 fi
@@ -33,6 +35,11 @@ log "debootstrap bookworm from the apt mirror (recipe $recipe)"
 debootstrap --variant=minbase --include="$PACKAGES" bookworm "$rootfs" "$mirror" >"$CACHE/debootstrap.log" 2>&1 \
   || { tail -20 "$CACHE/debootstrap.log"; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
 
+# netplan only in its own image: keep its package, take it out for the others, put it back last.
+netplan_deb=$(find "$rootfs/var/cache/apt/archives" -name 'netplan.io_*.deb' | head -1)
+[ -n "$netplan_deb" ] || die "debootstrap left no netplan.io package"
+cp "$netplan_deb" "$rootfs/root/netplan.io.deb"
+chroot "$rootfs" dpkg --remove netplan.io >>"$CACHE/debootstrap.log" 2>&1 || die "removing netplan.io failed"
 # Trim, and make the rootfs fit a container: no apt lists, sshd's run dir made at start,
 # units that make no sense in a container masked.
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
@@ -66,4 +73,14 @@ managed=1
 keep-configuration=no
 CONF
 systemd_image "$IMAGE_NM"
-log "built $IMAGE_BASE, $IMAGE_SYSTEMD and $IMAGE_NM"
+# The netplan image: netplan renders to systemd-networkd; NetworkManager and ifupdown off.
+ln -sf /dev/null "$rootfs/etc/systemd/system/NetworkManager.service"
+ln -sf /dev/null "$rootfs/etc/systemd/system/NetworkManager-wait-online.service"
+chroot "$rootfs" dpkg --install /root/netplan.io.deb >>"$CACHE/debootstrap.log" 2>&1 || die "installing netplan.io failed"
+rm -f "$rootfs/root/netplan.io.deb"
+mkdir -p "$rootfs/etc/systemd/system/multi-user.target.wants" "$rootfs/etc/systemd/system/sockets.target.wants"
+ln -sf /lib/systemd/system/systemd-networkd.service "$rootfs/etc/systemd/system/multi-user.target.wants/"
+ln -sf /lib/systemd/system/systemd-networkd.socket "$rootfs/etc/systemd/system/sockets.target.wants/"
+mkdir -p "$rootfs/etc/netplan"
+systemd_image "$IMAGE_NETPLAN"
+log "built $IMAGE_BASE, $IMAGE_SYSTEMD, $IMAGE_NM and $IMAGE_NETPLAN"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Create or remove an internal podman network inside the lab ranges only.
-#   lab-network.sh up NAME SUBNET     (idempotent; refuses a subnet outside the lab ranges
+#   network.sh up NAME SUBNET     (idempotent; refuses a subnet outside the lab ranges
 #                                      or an existing network with another subnet)
-#   lab-network.sh down NAME...
+#   network.sh down NAME...
 set -euo pipefail
 # shellcheck source=ci/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../ci/lib.sh"
 
 inside_lab() {  # subnet -> 0 when it lies inside one of LAB_RANGES
   # shellcheck disable=SC2086  # LAB_RANGES is a list of words

@@ -5,7 +5,7 @@
 # rebuilt, the jump added once).
 set -euo pipefail
 # shellcheck source=ci/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../ci/lib.sh"
 chain=SIPHA-LAB
 iptables -w -N "$chain" 2>/dev/null || iptables -w -F "$chain"
 for src in $LAB_RANGES; do

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The netplan backend: one file of ours, rendered by ``netplan generate`` and loaded by systemd-networkd.
+
+The host modules put the design in the kernel themselves; this backend writes
+``/etc/netplan/60-sipha.yaml`` (``netplan_render``), checks it with
+``netplan generate`` (a file netplan refuses is put back as it was, and the
+module fails), and has systemd-networkd load it with ``networkctl reload``,
+which reconfigures the NICs the file names. ``netplan apply`` is not used: it
+also re-plugs devices and restarts other renderers, which a live SIP host
+does not need. Safe apply's restorer puts the previous file back and
+reloads, besides undoing the kernel change.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import os
+import typing as t
+import uuid
+
+from ansible_collections.sipha.network.plugins.module_utils._common.textfile import read_text
+from ansible_collections.sipha.network.plugins.module_utils._host import rollback as _rollback
+from ansible_collections.sipha.network.plugins.module_utils._host.backends import netplan_render as render
+from ansible_collections.sipha.network.plugins.module_utils._host.backends.base import Backend, HostModuleLike
+
+__all__ = ["Netplan"]
+
+
+class Netplan(Backend):
+    name = "netplan"
+    title = "netplan (systemd-networkd)"
+    # systemd-networkd adds its routes without NLM_F_REPLACE: a route of ours that differs only in protocol
+    # (boot) would stay beside its own (measured: two default routes); with its protocol it finds ours (EEXIST)
+    route_protocol = "static"
+
+    def detect(self, module: t.Any) -> bool:
+        return bool(module.get_bin_path("netplan")) and os.path.isdir(os.path.dirname(render.PATH))
+
+    def _reload_argv(self, host: HostModuleLike) -> t.List[t.List[str]]:
+        module = host.module
+        return [[module.get_bin_path("netplan", required=True), "generate"],
+                [module.get_bin_path("networkctl", required=True), "reload"]]
+
+    def persist(self, host: HostModuleLike) -> t.List[str]:
+        before = read_text(render.PATH)
+        lines = host.write_file(render.PATH, render.render(host.design, host.sip, host.data), mode="0600")
+        if lines and not host.module.check_mode:
+            generate, reload = self._reload_argv(host)
+            rc, out, err = host.module.run_command(generate)
+            if rc != 0:
+                if before is None:
+                    os.remove(render.PATH)
+                else:
+                    host.write_file(render.PATH, before, mode="0600")
+                host.module.fail_json(msg="netplan generate refused %s (put back as it was): %s" % (
+                    render.PATH, (err or out).strip()))
+            host.run_tool(reload, "loading the netplan configuration into systemd-networkd")
+        return lines
+
+    def arm_rollback(self, host: HostModuleLike, undo: t.List[t.List[str]], timeout: int,
+                     lines: t.Sequence[str]) -> t.Dict[str, t.Any]:
+        """Undo the kernel change, then put the netplan file back as it is now and reload it."""
+        before = read_text(render.PATH)
+        if before is None:
+            restore = [["rm", "-f", render.PATH]]
+        else:
+            os.makedirs(_rollback.JOB_DIR, mode=0o750, exist_ok=True)
+            saved = os.path.join(_rollback.JOB_DIR, "netplan-%s.yaml" % uuid.uuid4().hex)
+            with open(saved, "w", encoding="utf-8") as handle:
+                handle.write(before)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(saved, 0o600)
+            restore = [["cp", "--preserve=mode", saved, render.PATH]]
+        return _rollback.arm(list(undo) + restore + self._reload_argv(host), timeout, lines)
