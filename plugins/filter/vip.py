@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import drill as _drill
-from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+from ansible_collections.sipha.network.plugins.module_utils._model import pair
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.plugin_utils._filter_errors import design_filter
 
@@ -19,25 +18,8 @@ def vip_routers(names: t.Any, hostvars: t.Any) -> t.List[t.Dict[str, t.Any]]:
     """``sipha_router_*`` host variables of each router name -> sip_vip_routers entries (validated)."""
     if not isinstance(names, (list, tuple)) or not names:
         raise DesignError("routers", "must name at least one adjacent router", names)
-    routers = []
-    for name in names:
-        host = hostvars[name]
-        address = host.get("sipha_router_address")
-        routers.append({
-            "name": name, "address": host.get("sipha_router_ssh_address") or address, "arp_target": address,
-            "port": host.get("sipha_router_port") or 22, "vendor": host.get("sipha_router_vendor") or "linux",
-            "vrf": host.get("sipha_router_vrf") or None, "host_keys": list(host.get("sipha_router_host_keys") or []),
-        })
-    try:
-        vc.load({"vip": "0.0.0.1", "interface": "lo", "routers": routers}, need_host_keys=True)
-    except DesignError as error:
-        found = re.match(r"routers\[(\d+)\]\.?(.*)$", error.field)
-        if not found:
-            raise
-        field = "%s: sipha_router_%s" % (names[int(found.group(1))], found.group(2) or "*")
-        raise DesignError(field.replace("sipha_router_arp_target", "sipha_router_address"), error.rule, error.value,
-                          error.show_value)
-    return routers
+    return [pair.router_entry(name, {var: hostvars[name].get(var) for var in pair.ROUTER_VARIABLES})
+            for name in names]
 
 
 @design_filter
