@@ -21,7 +21,7 @@ from __future__ import annotations
 import abc
 import typing as t
 
-__all__ = ["EXEC", "SHELL", "Target", "Vendor"]
+__all__ = ["Dialect", "EXEC", "SHELL", "Target", "Vendor"]
 
 #: transports: one SSH exec request per command (read by a forced command), or an interactive CLI shell
 EXEC = "exec"
@@ -37,6 +37,19 @@ class Target(t.Protocol):
     vrf: t.Optional[str]
 
 
+class Dialect(t.NamedTuple):
+    """How a platform answers over SSH."""
+
+    #: EXEC or SHELL
+    transport: str
+    #: an error line in the router's answer; IOS and Junos may print one with exit status 0
+    errors: t.Pattern[str]
+    #: the CLI prompt (SHELL transports only)
+    prompt: t.Optional[t.Pattern[str]] = None
+    #: the unprivileged prompt's last character when the platform has ``enable`` (IOS: '>'), else None
+    enable_from: t.Optional[str] = None
+
+
 class Vendor(abc.ABC):
     """A router platform. Subclasses set the class attributes and implement the abstract methods."""
 
@@ -44,16 +57,25 @@ class Vendor(abc.ABC):
     name: t.ClassVar[str]
     #: how people call the platform, in messages and docs
     title: t.ClassVar[str]
-    #: EXEC or SHELL
-    transport: t.ClassVar[str]
-    #: an error line in the router's answer; IOS and Junos may print one with exit status 0
-    errors: t.ClassVar[t.Pattern[str]]
-    #: the CLI prompt (SHELL transports only)
-    prompt: t.ClassVar[t.Optional[t.Pattern[str]]] = None
-    #: the unprivileged prompt's last character when the platform has ``enable`` (IOS: '>'), else None
-    enable_from: t.ClassVar[t.Optional[str]] = None
+    dialect: t.ClassVar[Dialect]
     #: whether a flush may be limited to one interface (Linux) rather than a VRF only
     interface_scoped: t.ClassVar[bool] = False
+
+    @property
+    def transport(self) -> str:
+        return self.dialect.transport
+
+    @property
+    def errors(self) -> t.Pattern[str]:
+        return self.dialect.errors
+
+    @property
+    def prompt(self) -> t.Optional[t.Pattern[str]]:
+        return self.dialect.prompt
+
+    @property
+    def enable_from(self) -> t.Optional[str]:
+        return self.dialect.enable_from
 
     def __lt__(self, other: "Vendor") -> bool:
         return self.name < other.name

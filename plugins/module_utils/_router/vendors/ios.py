@@ -21,21 +21,22 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import SHELL, Target, Vendor
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import SHELL, Dialect, Target, Vendor
 
 __all__ = ["APPLET_PREFIX", "Ios", "applet", "applet_name", "audit_applets", "config", "key_hash", "privilege",
            "user_line"]
 
 APPLET_PREFIX = "SIPHA-ARP-FLUSH-"
+_ERRORS = re.compile(r"^\s*(%.*|.*not registered with event none.*)$", re.M)
+# hostname> or hostname# (optionally with a config mode in parentheses)
+_PROMPT = re.compile(r"(?:^|[\r\n])[\w.\-/:]+(?:\([\w.\-]+\))?[>#] ?$")
 
 _APPLET_LINE = re.compile(r"^event manager applet (\S+)")
 
 
 def privilege(value: t.Any, field: str = "privilege") -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit() \
-            or not 2 <= int(value) <= 14:
-        raise DesignError(field, "must be an IOS privilege level 2..14 (1 is every user's, 15 is enable)", value)
-    return int(value)
+    return v.whole_number(value, field, 2, 14, "must be an IOS privilege level 2..14 (1 is every user's, 15 is "
+                          "enable)")
 
 
 def key_hash(key: str, field: str) -> str:
@@ -108,13 +109,8 @@ def audit_applets(running_section: str, targets: t.Sequence[Target]) -> t.Dict[s
 class Ios(Vendor):
     """Cisco IOS / IOS-XE: an EEM applet per VIP, run by a user whose privilege level may only run applets."""
 
-    name = "ios"
-    title = "IOS"
-    transport = SHELL
-    errors = re.compile(r"^\s*(%.*|.*not registered with event none.*)$", re.M)
-    # hostname> or hostname# (optionally with a config mode in parentheses)
-    prompt = re.compile(r"(?:^|[\r\n])[\w.\-/:]+(?:\([\w.\-]+\))?[>#] ?$")
-    enable_from = ">"
+    name, title = "ios", "IOS"
+    dialect = Dialect(SHELL, _ERRORS, _PROMPT, enable_from=">")
 
     def flush_request(self, target: Target) -> str:
         return "event manager run %s" % applet_name(target)

@@ -22,7 +22,7 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import SHELL, Target, Vendor
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import SHELL, Dialect, Target, Vendor
 
 __all__ = ["Junos", "SCRIPT", "SCRIPT_DIR", "SCRIPT_FILE", "op_script", "script_sha256", "set_commands"]
 
@@ -30,6 +30,9 @@ SCRIPT = "sipha-arp-flush"
 SCRIPT_FILE = SCRIPT + ".slax"
 SCRIPT_DIR = "/var/db/scripts/op"
 _AUTH = {"ssh-rsa": "ssh-rsa", "ssh-ed25519": "ssh-ed25519"}
+_ERRORS = re.compile(r"^\s*(error:.*|unknown command\..*|syntax error.*)$", re.M)
+# user@host> (operational) or user@host# (configuration)
+_PROMPT = re.compile(r"(?:^|[\r\n])[\w.\-]+@[\w.\-]+[>#] ?$")
 
 
 def _regex(text: str) -> str:
@@ -99,12 +102,8 @@ def set_commands(user: str, targets: t.Sequence[Target], keys: t.Sequence[str]) 
 class Junos(Vendor):
     """Junos: an op script, run by a login class that may run nothing else."""
 
-    name = "junos"
-    title = "Junos"
-    transport = SHELL
-    errors = re.compile(r"^\s*(error:.*|unknown command\..*|syntax error.*)$", re.M)
-    # user@host> (operational) or user@host# (configuration)
-    prompt = re.compile(r"(?:^|[\r\n])[\w.\-]+@[\w.\-]+[>#] ?$")
+    name, title = "junos", "Junos"
+    dialect = Dialect(SHELL, _ERRORS, _PROMPT)
 
     def flush_request(self, target: Target) -> str:
         return "op %s vip %s" % (SCRIPT, target.vip)

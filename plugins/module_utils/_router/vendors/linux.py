@@ -17,7 +17,7 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import EXEC, Target, Vendor
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import EXEC, Dialect, Target, Vendor
 
 __all__ = ["FLUSH_SCRIPT", "FORCED_COMMAND", "Linux", "authorized_keys", "flush_argv", "flush_script",
            "forced_command", "show_argv", "sudoers"]
@@ -88,10 +88,8 @@ def authorized_keys(keys: t.Sequence[str], sources: t.Sequence[str]) -> str:
 class Linux(Vendor):
     """A Linux router (the lab's, or any with OpenSSH and sudo)."""
 
-    name = "linux"
-    title = "Linux"
-    transport = EXEC
-    errors = re.compile(r"^\s*(sipha-arp-flush: .*)$", re.M)
+    name, title = "linux", "Linux"
+    dialect = Dialect(EXEC, re.compile(r"^\s*(sipha-arp-flush: .*)$", re.M))   # the forced command's refusals
     interface_scoped = True
 
     def flush_request(self, target: Target) -> str:
