@@ -21,6 +21,7 @@ import os
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.checks import interface_name
 
 #: Settings we manage, their valid values and whether the kernel takes max(all, nic).
@@ -56,10 +57,12 @@ def desired(interfaces: t.Sequence[str], values: t.Mapping[str, t.Any]) -> t.Dic
         if setting not in SETTINGS:
             raise DesignError(setting, "is not a managed sysctl (%s)" % ", ".join(sorted(SETTINGS)), value)
         allowed = SETTINGS[setting][0]
-        if isinstance(value, bool) or not str(value).isdigit() or int(value) not in allowed:
-            raise DesignError(setting, "must be one of %s" % ", ".join(str(a) for a in allowed), value)
+        rule = "must be one of %s" % ", ".join(str(a) for a in allowed)
+        number = v.whole_number(value, setting, min(allowed), max(allowed), rule)
+        if number not in allowed:
+            raise DesignError(setting, rule, value)
         for name in interfaces:
-            out[(name, setting)] = int(value)
+            out[(name, setting)] = number
     return out
 
 

@@ -55,13 +55,17 @@ def ip_address(value: t.Any, field: str) -> t.Union[ipaddress.IPv4Address, ipadd
         raise DesignError(field, "must be a single IPv4 or IPv6 address (no prefix length, no host name)", value)
 
 
+def whole_number(value: t.Any, field: str, low: int, high: int, rule: t.Optional[str] = None) -> int:
+    """A whole number ``low..high``, given as an int or a string of digits (never a bool or a float)."""
+    text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise DesignError(field, rule or "must be a whole number %d..%d" % (low, high), value)
+    return int(text)
+
+
 def port(value: t.Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-        raise DesignError(field, "must be a port number 1..65535", value)
-    number = int(str(value).strip())
-    if not 1 <= number <= 65535:
-        raise DesignError(field, "must be a port number 1..65535", value)
-    return number
+    return whole_number(value.strip() if isinstance(value, str) else value, field, 1, 65535,
+                        "must be a port number 1..65535")
 
 
 def port_list(value: t.Any, field: str, allow_empty: bool = False) -> t.List[int]:

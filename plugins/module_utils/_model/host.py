@@ -105,9 +105,7 @@ def _nic(value: t.Any, field: str) -> Nic:
         mac = mac.strip().lower()
     mtu = value.get("mtu")
     if mtu is not None:
-        if isinstance(mtu, bool) or not str(mtu).isdigit() or not 576 <= int(mtu) <= 9216:
-            raise DesignError(field + ".mtu", "must be an integer 576..9216", mtu)
-        mtu = int(mtu)
+        mtu = v.whole_number(mtu, field + ".mtu", 576, 9216, "must be an integer 576..9216")
     return Nic(field, name, mac, _ipv4_interface(value.get("address"), field + ".address"), mtu)
 
 
@@ -189,22 +187,18 @@ class HostDesign:
         if table_name in RESERVED_TABLES:
             raise DesignError("policy_table.name", "must not be a reserved table (local, main, default, unspec)",
                               table_name)
-        table_id = table.get("id", 100)
-        if isinstance(table_id, bool) or not str(table_id).isdigit() or not (
-                1 <= int(table_id) <= 252 or 256 <= int(table_id) <= 2 ** 31 - 1):
-            raise DesignError("policy_table.id", "must be 1..252 or 256..2147483647 (253-255 are reserved)", table_id)
-
-        priority = merged["rule_priority"]
-        if isinstance(priority, bool) or not str(priority).isdigit() or not 1 <= int(priority) <= 32764:
-            raise DesignError("rule_priority", "must be 1..32764 (the rule for the VIP takes the next one; "
-                              "32766 is the main table's)", priority)
-        metric = merged["route_metric"]
-        if isinstance(metric, bool) or not str(metric).isdigit() or int(metric) > 2 ** 32 - 1:
-            raise DesignError("route_metric", "must be an integer 0..4294967295", metric)
+        table_rule = "must be 1..252 or 256..2147483647 (253-255 are reserved)"
+        table_id = v.whole_number(table.get("id", 100), "policy_table.id", 1, 2 ** 31 - 1, table_rule)
+        if 253 <= table_id <= 255:
+            raise DesignError("policy_table.id", table_rule, table.get("id"))
+        priority = v.whole_number(merged["rule_priority"], "rule_priority", 1, 32764, "must be 1..32764 (the rule "
+                                  "for the VIP takes the next one; 32766 is the main table's)")
+        metric = v.whole_number(merged["route_metric"], "route_metric", 0, 2 ** 32 - 1,
+                                "must be an integer 0..4294967295")
 
         return cls(sip_nic=sip_nic, data_nic=data_nic, sip_gateway=sip_gateway, data_gateway=data_gateway,
                    vip=vip, sip_device_networks=networks, route_source=route_source, table_name=table_name,
-                   table_id=int(table_id), rule_priority=int(priority), route_metric=int(metric))
+                   table_id=table_id, rule_priority=priority, route_metric=metric)
 
     # ---- desired kernel state -------------------------------------------------
     def nic_names(self, macs: t.Mapping[str, str]) -> t.Tuple[str, str]:

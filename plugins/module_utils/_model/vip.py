@@ -23,13 +23,14 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
+from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._router.vendors import registry
 
 CONFIG_VERSION = 1
 SPLIT_BRAIN = ("proceed", "refuse")
-RUN_DIR = "/run/sipha-vip"
-STATE_DIR = "/var/lib/sipha-vip"
+RUN_DIR = vip_defaults.RUN_DIR
+STATE_DIR = vip_defaults.STATE_DIR
 
 # Defaults, each documented in the vip_script module and the sip_vip role.
 GARP_DEFAULTS = {"count": 3, "interval_ms": 200, "repeat_after_ms": 2000}
@@ -46,15 +47,6 @@ TOP_DEFAULTS: t.Dict[str, t.Any] = {
     "split_brain": "proceed", "probe_ms": 300, "directed_arp": True, "lock_timeout_ms": 15000,
     "garp": {}, "flush": {}, "routers": [], "run_dir": RUN_DIR, "state_dir": STATE_DIR,
 }
-
-
-def _int(value: t.Any, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) and not (isinstance(value, str) and value.isdigit()):
-        raise DesignError(field, "must be a whole number %d..%d" % (low, high), value)
-    number = int(value)
-    if not low <= number <= high:
-        raise DesignError(field, "must be a whole number %d..%d" % (low, high), value)
-    return number
 
 
 def _bool(value: t.Any, field: str) -> bool:
@@ -193,7 +185,7 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
     if version != CONFIG_VERSION:
         raise DesignError("version", "must be %d (this program's config format)" % CONFIG_VERSION, version)
     vip = rf.vip(merged["vip"], "vip")
-    prefix = _int(merged["prefix"], "prefix", 1, 32)
+    prefix = v.whole_number(merged["prefix"], "prefix", 1, 32)
     interface = v.interface_name(merged["interface"], "interface")
     if ipaddress.ip_network(vip + "/%d" % prefix, strict=False).network_address == ipaddress.ip_address(vip) \
             and prefix < 31:
@@ -209,9 +201,9 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
     if merged["split_brain"] not in SPLIT_BRAIN:
         raise DesignError("split_brain", "must be one of %s" % ", ".join(SPLIT_BRAIN), merged["split_brain"])
     garp = _merge(merged["garp"], GARP_DEFAULTS, "garp", "garp")
-    garp = {"count": _int(garp["count"], "garp.count", 1, 10),
-            "interval_ms": _int(garp["interval_ms"], "garp.interval_ms", 10, 5000),
-            "repeat_after_ms": _int(garp["repeat_after_ms"], "garp.repeat_after_ms", 0, 60000)}
+    garp = {"count": v.whole_number(garp["count"], "garp.count", 1, 10),
+            "interval_ms": v.whole_number(garp["interval_ms"], "garp.interval_ms", 10, 5000),
+            "repeat_after_ms": v.whole_number(garp["repeat_after_ms"], "garp.repeat_after_ms", 0, 60000)}
     if garp["repeat_after_ms"] and garp["repeat_after_ms"] <= 1000:
         raise DesignError("garp.repeat_after_ms", "must be 0 (no second burst) or more than 1000: Linux ignores "
                           "a neighbour update within locktime (1 s) of the last", garp["repeat_after_ms"])
@@ -219,8 +211,9 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
     flush = {"enabled": _bool(flush["enabled"], "flush.enabled"), "user": v.account(flush["user"], "flush.user"),
              "key_file": _abs_path(flush["key_file"], "flush.key_file"),
              "known_hosts": _abs_path(flush["known_hosts"], "flush.known_hosts"),
-             "timeout_ms": _int(flush["timeout_ms"], "flush.timeout_ms", 100, 30000),
-             "warm": _bool(flush["warm"], "flush.warm"), "hedge_ms": _int(flush["hedge_ms"], "flush.hedge_ms", 10, 30000)}
+             "timeout_ms": v.whole_number(flush["timeout_ms"], "flush.timeout_ms", 100, 30000),
+             "warm": _bool(flush["warm"], "flush.warm"),
+             "hedge_ms": v.whole_number(flush["hedge_ms"], "flush.hedge_ms", 10, 30000)}
     if not isinstance(merged["routers"], (list, tuple)):
         raise DesignError("routers", "must be a list of adjacent routers", merged["routers"])
     routers = tuple(_router(item, index, vip) for index, item in enumerate(merged["routers"]))
@@ -237,8 +230,9 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
                 raise DesignError("routers[%d].host_keys" % index, "must pin at least one SSH host key of %s "
                                   "(host keys are never learnt on first use)" % router.name, show_value=False)
     return VipConfig(vip, prefix, interface, label, merged["split_brain"],
-                     _int(merged["probe_ms"], "probe_ms", 50, 5000), _bool(merged["directed_arp"], "directed_arp"),
-                     _int(merged["lock_timeout_ms"], "lock_timeout_ms", 100, 600000), garp, flush, routers,
+                     v.whole_number(merged["probe_ms"], "probe_ms", 50, 5000),
+                     _bool(merged["directed_arp"], "directed_arp"),
+                     v.whole_number(merged["lock_timeout_ms"], "lock_timeout_ms", 100, 600000), garp, flush, routers,
                      _abs_path(merged["run_dir"], "run_dir"), _abs_path(merged["state_dir"], "state_dir"))
 
 
