@@ -3,18 +3,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """sipha-vip's command line, parsed by hand: ``argparse`` alone costs ~13 ms of start-up on the critical path.
 
-Built-in modules only: read by the fast path (``_vip_fast``) before anything else is imported.
+Built-in modules only: read by the fast path (``fast``) before anything else is imported.
 
 Private module: no compatibility promise outside this collection.
 """
 
 from __future__ import annotations
 
+from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
-DEFAULT_CONFIG = "/etc/sipha/vip.json"
+DEFAULT_CONFIG = vip_defaults.CONFIG
 COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce")
 
 

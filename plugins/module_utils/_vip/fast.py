@@ -41,6 +41,7 @@ import marshal
 import os
 import time
 
+from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
 from ansible_collections.sipha.network.plugins.module_utils._vip import arp
 from ansible_collections.sipha.network.plugins.module_utils._vip import lock
 from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
@@ -51,7 +52,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
-RUN_DIR = "/run/sipha-vip"
+RUN_DIR = vip_defaults.RUN_DIR
 CACHE_NAME = "validated"
 CACHE_FORMAT = 1
 EEXIST, EADDRNOTAVAIL = 17, 99

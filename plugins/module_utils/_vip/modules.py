@@ -21,6 +21,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sipha.network.plugins.module_utils._vip import arp
 from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
 from ansible_collections.sipha.network.plugins.module_utils._vip import install as vi
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
@@ -33,7 +34,7 @@ VIP_SCRIPT_SPEC: t.Dict[str, t.Any] = {
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     "path": {"type": "path", "default": "/usr/local/sbin/sipha-vip"},
     "lib_dir": {"type": "path", "default": "/usr/local/lib/sipha-vip"},
-    "config_path": {"type": "path", "default": "/etc/sipha/vip.json"},
+    "config_path": {"type": "path", "default": vip_defaults.CONFIG},
     "python": {"type": "path", "default": "/usr/bin/python3"},
     "check_host": {"type": "bool", "default": True},
 }

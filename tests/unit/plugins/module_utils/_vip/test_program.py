@@ -275,6 +275,7 @@ def test_no_import_cycle_in_the_program():
                     full = node.module + "." + alias.name
                     found.add((full if is_module(full) else node.module)[len(vi.PACKAGE) + 1:])
         importers[name] = found
+
     def reaches(start, goal, seen=()):
         return any(dep == goal or (dep not in seen and reaches(dep, goal, seen + (dep,)))
                    for dep in importers.get(start, ()))
