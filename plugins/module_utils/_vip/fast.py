@@ -60,6 +60,8 @@ SIGTERM = 15
 #: the niceness of the rest of a run once its fast path has acted: the bookkeeping must not take the CPU from
 #: the SIP Server that just became primary, nor from the routers' and clients' first packets
 NICE_AFTER = 10
+#: how long a flush whose output has ended may take to become reapable before it counts as not done yet
+REAP_BOUND_S = 0.02
 #: what the fast path needs of the config, in the validated copy
 CACHED_FIELDS = ("vip", "prefix", "interface", "label", "split_brain", "directed_arp", "run_dir", "arp_targets",
                  "warm_flush", "hedge_ms")
@@ -241,7 +243,7 @@ def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
             # program's imports would only compete with them for the CPU
             collect([child for child, _started in head.early.values()], entry["hedge_ms"] / 1000.0)
             flushed = {name for name, (child, _s) in head.early.items()
-                       if child.ended is not None and child.poll() == 0}
+                       if child.ended is not None and child.exit_code(REAP_BOUND_S) == 0}
             if frames and flushed:
                 # a flushed router asks who has the VIP at its next packet; while the old holder still has
                 # it, either may answer first. Announce again: the router learns this host now.

@@ -82,6 +82,16 @@ class Spawned:
             return self._reaped(os.waitpid(self.pid, 0)[1])
         return self.returncode
 
+    def exit_code(self, bound: float) -> t.Optional[int]:
+        """The exit status, waiting ``bound`` seconds at most. A child that closed its output is exiting, but
+        the kernel makes it reapable only a moment later (more under load): ``poll`` alone can miss it."""
+        deadline = time.monotonic() + bound
+        while True:
+            code = self.poll()
+            if code is not None or time.monotonic() >= deadline:
+                return code
+            time.sleep(0.0005)
+
     def kill(self) -> None:
         if self.poll() is None:
             try:

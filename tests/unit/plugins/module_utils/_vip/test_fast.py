@@ -7,6 +7,7 @@ import fcntl
 import json
 import os
 import pathlib
+import shlex
 import shutil
 import struct
 import subprocess
@@ -200,13 +201,14 @@ class FakeLink:
         return time.time()
 
 
-@pytest.mark.parametrize("flush, rounds", [("true", 2), ("false", 1)])
+@pytest.mark.parametrize("flush, rounds", [("true", 2), ("false", 1),
+                                           ("sh -c 'exec >&- 2>&-; sleep 0.005'", 2)])
 def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, flush, rounds):
     """A flushed router asks who has the VIP at its next packet, and the old holder may still answer: after
     a successful early flush the fast path sends the round again (after a failed one there is nothing to redo)."""
     (tmp_path / "run").mkdir()
     pathlib.Path(tmp_path / "run" / "cm-r1").touch()
-    router = {"name": "r1", "control_path": str(tmp_path / "run" / "cm-r1"), "argv": [flush]}
+    router = {"name": "r1", "control_path": str(tmp_path / "run" / "cm-r1"), "argv": shlex.split(flush)}
     entry = dict(values(tmp_path, warm_flush=[router], hedge_ms=10000), config="x")   # hedge_ms: waits for it
     monkeypatch.setattr(fast, "recall", lambda path, run_dir: entry)
     monkeypatch.setattr(fast.nl, "add_address", lambda *args: 0)
@@ -249,6 +251,21 @@ def test_spawned_child_output_exit_and_kill():
     assert sleeper.wait() == -9
     with pytest.raises(OSError):
         spawn.Spawned(["no-such-program-here"])
+
+
+def test_a_child_that_closed_its_output_is_waited_for_briefly():
+    """EOF on both pipes comes before the child is reapable; exit_code waits for it, within its bound."""
+    child = spawn.Spawned(["sh", "-c", "exec >&- 2>&-; sleep 0.01; exit 0"])
+    spawn.collect([child], 5.0)
+    assert child.ended is not None
+    assert child.poll() is None                     # what the fast path used to read as "not flushed yet"
+    assert child.exit_code(2.0) == 0
+    stuck = spawn.Spawned(["sh", "-c", "exec >&- 2>&-; sleep 30"])
+    spawn.collect([stuck], 5.0)
+    started = time.monotonic()
+    assert stuck.exit_code(0.05) is None and time.monotonic() - started < 1.0
+    stuck.kill()
+    assert stuck.wait() == -9
 
 
 def test_spawned_children_see_only_the_safe_path():
