@@ -49,9 +49,13 @@ options:
     required: true
     suboptions:
       host:
-        description: Address or name to connect to.
+        description:
+          - Address or name to connect to.
+          - O(routers[].address) is an alias, the key the takeover program's config (P(sipha.network.vip_script#module))
+            uses for the same thing.
         type: str
         required: true
+        aliases: [address]
       port:
         description: SSH port.
         type: int

@@ -12,6 +12,8 @@ import os
 import tempfile
 import typing as t
 
+__all__ = ["read_text", "write_text"]
+
 
 def read_text(path: str) -> t.Optional[str]:
     """File contents, or None when the file does not exist."""

@@ -24,6 +24,8 @@ import time
 import typing as t
 import uuid
 
+__all__ = ["JOB_DIR", "arm", "arm_external", "confirm", "job_path", "status"]
+
 JOB_DIR = "/run/sipha"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 

@@ -16,6 +16,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model.plan import P
 from ansible_collections.sipha.network.plugins.module_utils._model.kernel import (
     Route, Rule, TableMap, parse_addresses, parse_routes, parse_rules, route_protocols)
 
+__all__ = ["ApplyError", "Kernel"]
+
 
 class ApplyError(Exception):
     pass

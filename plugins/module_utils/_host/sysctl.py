@@ -24,6 +24,9 @@ from ansible_collections.sipha.network.plugins.module_utils._model.errors import
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.checks import interface_name
 
+__all__ = ["PROC", "SETTINGS", "desired", "key", "plan", "proc_path", "read_proc", "render_file", "shadowed_by_all",
+           "write_proc"]
+
 #: Settings we manage, their valid values and whether the kernel takes max(all, nic).
 SETTINGS: t.Dict[str, t.Tuple[t.Tuple[int, ...], bool]] = {
     "arp_ignore": ((0, 1, 2, 3, 4, 5, 6, 7, 8), True),

@@ -18,6 +18,9 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
+__all__ = ["account", "choice_list", "colon_mac", "find_mac", "identifier", "interface_name", "ip_address",
+           "ipv4_address", "mac_address", "merge_fields", "name", "port", "port_list", "public_key", "whole_number"]
+
 # Linux interface names: at most 15 bytes, no '/', no whitespace, not '.' or '..'.
 # We also refuse quotes and other shell/config metacharacters.
 _IFNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$")

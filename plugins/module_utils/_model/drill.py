@@ -20,6 +20,8 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
+__all__ = ["outage", "parse"]
+
 
 def parse(logs: t.Mapping[str, str]) -> t.List[t.Tuple[float, str, str]]:
     """(epoch, host, call id) of every answer, oldest first."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import typing as t
 
+__all__ = ["DesignError"]
+
 
 class DesignError(ValueError):
     """A value in a design breaks a rule. Nothing has been changed on any host."""

@@ -27,6 +27,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model.errors import
 from ansible_collections.sipha.network.plugins.module_utils._model.kernel import (
     RESERVED_TABLES, Address, Route, Rule, TableMap)
 
+__all__ = ["DEFAULTS", "HostDesign", "MAIN", "Nic", "check_pair", "validate_pair"]
+
 _MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 MAIN = RESERVED_TABLES["main"]
 

@@ -17,6 +17,9 @@ from __future__ import annotations
 import ipaddress
 import typing as t
 
+__all__ = ["Address", "RESERVED_TABLES", "Route", "Rule", "SCOPES", "TableMap", "parse_addresses", "parse_routes",
+           "parse_rules", "route_protocols"]
+
 RESERVED_TABLES = {"local": 255, "main": 254, "default": 253, "unspec": 0}
 
 

@@ -18,6 +18,8 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
+__all__ = ["check_name", "check_value", "read_options", "update_options"]
+
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
 _OPTION = re.compile(r"^\s*([^=\s;#][^=]*?)\s*=\s*(.*?)\s*$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

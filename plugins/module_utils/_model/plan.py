@@ -23,6 +23,8 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.kernel import Address, Route, Rule, TableMap
 
+__all__ = ["ORDER", "Plan", "Step", "plan_addresses", "plan_mtu", "plan_routes", "plan_rules"]
+
 ORDER = {"mtu": 0, "addr+": 1, "route~": 2, "route+": 2, "rule+": 3, "rule-": 4, "route-": 5, "addr-": 6,
          "sysctl": 7}
 

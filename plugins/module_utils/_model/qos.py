@@ -20,6 +20,10 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
+__all__ = ["CAP_NET_ADMIN_PRECEDENCE", "DSCP_CLASSES", "READINGS", "SipTos", "TOS_FIELDS", "decode_tos",
+           "dscp_class_name", "dscp_to_tos", "parse_class", "parse_dscp", "parse_precedence", "parse_reading",
+           "parse_tos", "parse_tos_field", "precedence_to_tos", "resolve_sip_tos", "tos_field_names", "tos_to_dscp"]
+
 #: DiffServ code points by name (RFC 2474 class selectors, RFC 2597 AF,
 #: RFC 3246 EF, RFC 5865 VOICE-ADMIT, RFC 8622 LE).
 DSCP_CLASSES: t.Dict[str, int] = {

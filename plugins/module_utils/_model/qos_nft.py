@@ -19,6 +19,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model import checks
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._model.qos import parse_dscp
 
+__all__ = ["DEFAULTS", "PROTOCOLS", "QosPolicy", "render_ruleset"]
+
 PROTOCOLS = ("udp", "tcp")
 
 DEFAULTS: t.Dict[str, t.Any] = {

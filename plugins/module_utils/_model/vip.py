@@ -27,6 +27,9 @@ from ansible_collections.sipha.network.plugins.module_utils._model import vip_de
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._router.vendors import registry
 
+__all__ = ["CONFIG_VERSION", "FLUSH_DEFAULTS", "GARP_DEFAULTS", "ROUTER_DEFAULTS", "RUN_DIR", "Router",
+           "SPLIT_BRAIN", "STATE_DIR", "TOP_DEFAULTS", "VipConfig", "check_against_host", "load", "parse"]
+
 CONFIG_VERSION = 1
 SPLIT_BRAIN = ("proceed", "refuse")
 RUN_DIR = vip_defaults.RUN_DIR

@@ -19,6 +19,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model.errors import
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import read_text, write_text
 from ansible_collections.sipha.network.plugins.module_utils._model.checks import identifier
 
+__all__ = ["ARGUMENT_SPEC", "NftTable", "decide", "digest", "run_module"]
+
 ARGUMENT_SPEC: t.Dict[str, t.Any] = {
     "path": {"type": "path"},
     "content": {"type": "str"},

@@ -18,6 +18,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model.qos import re
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import read_text, write_text
 from ansible_collections.sipha.network.plugins.module_utils._model.checks import ip_address
 
+__all__ = ["ARGUMENT_SPEC", "OPTION_ADDRESS", "OPTION_TOS", "compute", "run_module"]
+
 ARGUMENT_SPEC: t.Dict[str, t.Any] = {
     "dscp": {"type": "raw"},
     "class": {"type": "str"},

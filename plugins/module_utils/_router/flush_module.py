@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - reported by the module
 ARGUMENT_SPEC: t.Dict[str, t.Any] = {
     "vip": {"type": "str", "required": True},
     "routers": {"type": "list", "elements": "dict", "required": True, "options": {
-        "host": {"type": "str", "required": True},
+        "host": {"type": "str", "required": True, "aliases": ["address"]},
         "port": {"type": "int", "default": 22},
         "vendor": {"type": "str", "default": registry.DEFAULT, "choices": list(registry.names())},
         "vrf": {"type": "str"},

@@ -37,6 +37,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
+__all__ = ["ArpLink", "ArpPacket", "BROADCAST", "ETH_P_ARP", "PACKET_OUTGOING", "ZERO_MAC", "announcements",
+           "directed_request", "frame", "gratuitous_reply", "gratuitous_request", "mac_bytes", "mac_text", "parse",
+           "probe"]
+
 ETH_P_ARP = 0x0806
 BROADCAST = b"\xff" * 6
 ZERO_MAC = b"\x00" * 6

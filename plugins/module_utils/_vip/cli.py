@@ -16,6 +16,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
+__all__ = ["COMMAND_NAMES", "DEFAULT_CONFIG", "Options", "UsageError"]
+
 DEFAULT_CONFIG = vip_defaults.CONFIG
 COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce")
 

@@ -52,6 +52,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
+__all__ = ["CACHED_FIELDS", "CACHE_FORMAT", "CACHE_NAME", "Head", "NICE_AFTER", "REAP_BOUND_S", "RUN_DIR", "SIGTERM",
+           "announcer_pid", "announcer_pidfile", "identity", "recall", "recall_file", "remember", "round_frames",
+           "start_warm_flushes", "stop_announcer", "take", "take_down"]
+
 RUN_DIR = vip_defaults.RUN_DIR
 CACHE_NAME = "validated"
 CACHE_FORMAT = 1

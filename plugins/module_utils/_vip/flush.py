@@ -28,6 +28,8 @@ import typing as t
 from ansible_collections.sipha.network.plugins.module_utils._model.vip import Router, VipConfig
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import Spawned
 
+__all__ = ["RouterFlush", "close_masters", "ensure_masters", "explain", "flush_all", "master_alive"]
+
 
 def explain(returncode: t.Optional[int], stderr: str) -> str:
     """A short reason for a failed ssh run, in the words a network engineer searches for."""

@@ -32,6 +32,8 @@ HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeove
 from ansible_collections.sipha.network.plugins.module_utils._vip import launcher, program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 from ansible_collections.sipha.network.plugins.module_utils._vip.fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
 
+__all__ = ["HEADER", "PACKAGE", "SHIPPED", "files", "launcher", "module_path", "package_dirs", "packages", "source"]
+
 
 def source(name: str) -> str:
     """The text of one shipped module, from wherever it is imported (a checkout or a module payload)."""

@@ -27,6 +27,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model.errors import
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
 from ansible_collections.sipha.network.plugins.module_utils._vip.program import Host, TakeoverError
 
+__all__ = ["ROOT_FILE", "VIP_SCRIPT_SPEC", "VIP_SPEC", "remove_vip_script", "run_vip", "run_vip_script"]
+
 ROOT_FILE = {"owner": "root", "group": "root"}
 
 VIP_SCRIPT_SPEC: t.Dict[str, t.Any] = {

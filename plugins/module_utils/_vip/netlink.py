@@ -22,6 +22,9 @@ from __future__ import annotations
 import _socket
 import struct
 
+__all__ = ["NETLINK_ROUTE", "NLMSG_ERROR", "acknowledgement", "add_address", "address_message", "delete_address",
+           "request"]
+
 RTM_NEWADDR, RTM_DELADDR = 20, 21
 NLMSG_ERROR = 2
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 0x1, 0x4, 0x200, 0x400

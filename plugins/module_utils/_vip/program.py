@@ -41,6 +41,10 @@ from ansible_collections.sipha.network.plugins.module_utils._model.errors import
 from ansible_collections.sipha.network.plugins.module_utils._vip.cli import DEFAULT_CONFIG, Options, UsageError
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH
 
+__all__ = ["COMMANDS", "Host", "Log", "SAVED", "TakeoverError", "announce_schedule", "announcer_flags",
+           "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up",
+           "fast_values", "frames_for", "log_flush", "main", "run", "usage"]
+
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
 
 

@@ -23,6 +23,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
+__all__ = ["SAFE_PATH", "SIGKILL", "Spawned", "collect", "which"]
+
 SAFE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 SIGKILL = 9
 

@@ -26,6 +26,8 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign, Nic
 
+__all__ = ["HEADER", "HOOK_PATH", "INTERFACES_DIR", "render_hook", "render_stanza", "stanza_path"]
+
 HEADER = "# Managed by sipha.network ({owner}). Local edits are overwritten."
 INTERFACES_DIR = "/etc/network/interfaces.d"
 HOOK_PATH = "/etc/network/if-up.d/sipha-routes"

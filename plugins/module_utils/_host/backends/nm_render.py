@@ -29,6 +29,9 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign, Nic
 
+__all__ = ["NM_BUS", "add_args", "differences", "modify_args", "nic_properties", "normalise", "parse_terse",
+           "profile_name", "route_properties", "route_text"]
+
 NM_BUS = ["org.freedesktop.NetworkManager", "/org/freedesktop/NetworkManager", "org.freedesktop.NetworkManager"]
 
 
