@@ -218,7 +218,9 @@ class DualNic(HostModule):
         Removing an address makes the kernel drop the routes through it, which the
         plan's own undo does not know about; these run after it."""
         routes, protocols = self.kernel.routes(TableMap())
+        # each with the protocol it has now: a daemon's route (networkd's static) must come back as its own
         return [[self.kernel.ip, "-4", "route", "replace"] + route.argv(TableMap())
+                + ["proto", protocols.get(route.key, "boot")]
                 for route in routes if route.dev in (self.sip, self.data) and protocols.get(route.key) != "kernel"]
 
     def before_apply(self, plan: Plan, lines: t.Sequence[str]) -> None:
