@@ -17,6 +17,7 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
+import glob
 import os
 import typing as t
 import uuid
@@ -44,7 +45,18 @@ class Netplan(Backend):
         return [[module.get_bin_path("netplan", required=True), "generate"],
                 [module.get_bin_path("networkctl", required=True), "reload"]]
 
+    def warn_about_others(self, host: HostModuleLike) -> None:
+        """Another netplan file that configures our NICs is merged with ours by netplan: say so."""
+        others = {}
+        for path in glob.glob(os.path.join(os.path.dirname(render.PATH), "*.yaml")):
+            if path != render.PATH:
+                others[path] = read_text(path) or ""
+        for found in render.others_configuring(others, [host.sip, host.data]):
+            host.module.warn("netplan: %s also configures this NIC; netplan merges it with %s (its addresses, "
+                             "DHCP or routes too): remove that part of it" % (found, render.PATH))
+
     def persist(self, host: HostModuleLike) -> t.List[str]:
+        self.warn_about_others(host)
         before = read_text(render.PATH)
         lines = host.write_file(render.PATH, render.render(host.design, host.sip, host.data), mode="0600")
         if lines and not host.module.check_mode:

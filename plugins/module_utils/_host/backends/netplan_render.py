@@ -26,12 +26,13 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.host import MAIN, HostDesign
 from ansible_collections.sipha.network.plugins.module_utils._model.kernel import Route
 
-__all__ = ["PATH", "render"]
+__all__ = ["PATH", "others_configuring", "render"]
 
 PATH = "/etc/netplan/60-sipha.yaml"
 HEADER = "# Managed by sipha.network (dual_nic, sip_routes). Local edits are overwritten."
@@ -80,3 +81,17 @@ def render(design: HostDesign, sip: str, data: str) -> str:
     for lines in nics:
         body += ["    " + line for line in lines]
     return "\n".join([HEADER] + body) + "\n"
+
+
+def others_configuring(files: t.Mapping[str, str], interfaces: t.Sequence[str]) -> t.List[str]:
+    """Which other netplan files (path -> text) configure one of ``interfaces``: ``path (interface)`` each.
+
+    netplan merges every file that names a NIC (a cloud-init or installer file with DHCP or another address
+    would be merged with ours), so the module warns about each. A key line ``  eth0:`` (quoted or not) counts."""
+    found = []
+    for path in sorted(files):
+        for name in interfaces:
+            key = re.compile(r'^\s+["\']?%s["\']?\s*:\s*(#.*)?$' % re.escape(name), re.M)
+            if key.search(files[path]):
+                found.append("%s (%s)" % (path, name))
+    return found

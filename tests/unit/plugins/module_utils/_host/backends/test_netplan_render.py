@@ -67,3 +67,14 @@ def test_vlan_interface_names_are_quoted_keys():
     design = HostDesign.from_dict(dict(VALID, sip_nic={"name": "eth1.100", "address": "198.51.100.11/25"}))
     network = yaml.safe_load(netplan_render.render(design, "eth1.100", "eth0"))["network"]
     assert "eth1.100" in network["ethernets"]
+
+
+def test_other_files_that_configure_our_nics_are_named():
+    files = {
+        "/etc/netplan/50-cloud-init.yaml": "network:\n  ethernets:\n    eth0:\n      dhcp4: true\n",
+        "/etc/netplan/01-vlan.yaml": 'network:\n  ethernets:\n    "eth1.100": # voice\n      dhcp4: false\n',
+        "/etc/netplan/70-other.yaml": "network:\n  ethernets:\n    eth10:\n      dhcp4: true\n# eth1: not a key\n",
+    }
+    assert netplan_render.others_configuring(files, ["eth1.100", "eth0"]) == [
+        "/etc/netplan/01-vlan.yaml (eth1.100)", "/etc/netplan/50-cloud-init.yaml (eth0)"]
+    assert netplan_render.others_configuring(files, ["eth1"]) == []
