@@ -81,10 +81,11 @@ class Netplan(Backend):
         else:
             os.makedirs(_rollback.JOB_DIR, mode=0o750, exist_ok=True)
             saved = os.path.join(_rollback.JOB_DIR, "netplan-%s.yaml" % uuid.uuid4().hex)
-            with open(saved, "w", encoding="utf-8") as handle:
+            with open(os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
                 handle.write(before)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(saved, 0o600)
-            restore = [["cp", "--preserve=mode", saved, render.PATH]]
+            # a copy beside the file, then a rename: the file is never half written
+            staged = render.PATH + ".sipha-restore"
+            restore = [["cp", "--preserve=mode", saved, staged], ["mv", "-f", staged, render.PATH]]
         return _rollback.arm(list(undo) + restore + self._reload_argv(host), timeout, lines)
