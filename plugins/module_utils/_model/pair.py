@@ -52,12 +52,13 @@ def _inventory_field(field: str) -> str:
     return field
 
 
-def _error(where: str, err: DesignError) -> str:
-    return str(DesignError("%s: %s" % (where, err.field), err.rule, err.value, err.show_value))
+def _renamed(err: DesignError, field: str) -> DesignError:
+    """The same error with another field name (the inventory variable the design field came from)."""
+    return DesignError(field, err.rule, err.value, err.show_value)
 
 
-def _network(value: t.Any, variable: str) -> t.Tuple[ipaddress.IPv4Network, t.Any]:
-    """A ``{cidr, gateway}`` network variable: (network, gateway as given)."""
+def _network(value: t.Any, variable: str) -> ipaddress.IPv4Network:
+    """The network of a ``{cidr, gateway}`` network variable (its gateway is the host design's to check)."""
     if not isinstance(value, dict) or set(value) - {"cidr", "gateway"}:
         raise DesignError(variable, "must be a dictionary with cidr and gateway", value)
     cidr = value.get("cidr")
@@ -67,7 +68,7 @@ def _network(value: t.Any, variable: str) -> t.Tuple[ipaddress.IPv4Network, t.An
         network = None
     if network is None:
         raise DesignError(variable + ".cidr", "must be an IPv4 network in CIDR form, e.g. 198.51.100.0/24", cidr)
-    return network, value.get("gateway")
+    return network
 
 
 def router_entry(name: str, data: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
@@ -87,7 +88,7 @@ def router_entry(name: str, data: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         found = _INDEXED.match(err.field)
         field = "sipha_router_%s" % (found.group(2) or "*") if found else err.field
         field = field.replace("sipha_router_arp_target", "sipha_router_address")
-        raise DesignError("%s: %s" % (name, field), err.rule, err.value, err.show_value)
+        raise _renamed(err, field).within(name)
     return entry
 
 
@@ -121,15 +122,14 @@ class _Build:
         try:
             built = HostDesign.from_dict(design)
         except DesignError as err:
-            self.errors.append(str(DesignError("%s: %s" % (name, _inventory_field(err.field)), err.rule, err.value,
-                                               err.show_value)))
+            self.errors.append(str(_renamed(err, _inventory_field(err.field)).within(name)))
             return None
         for variable, nic, address in (("sipha_sip_network", "sipha_sip_nic", built.sip_nic.ip),
                                        ("sipha_data_network", "sipha_data_nic", built.data_nic.ip)):
             try:
-                network, _gateway = _network(data[variable], variable)
+                network = _network(data[variable], variable)
             except DesignError as err:
-                self.errors.append(_error(name, err))
+                self.errors.append(str(err.within(name)))
                 continue
             if ipaddress.IPv4Address(address) not in network:
                 self.fail(name, nic + ".address", "must lie in %s.cidr %s" % (variable, network), address)
@@ -148,7 +148,7 @@ class _Build:
     def router_in_pair(self, name: str, entry: t.Mapping[str, t.Any], pair_name: str, sip_network: t.Any) -> None:
         """A router delivers SIP to the pair's VIP: its own address lies in the pair's SIP network."""
         try:
-            network, _gateway = _network(sip_network, "sipha_sip_network")
+            network = _network(sip_network, "sipha_sip_network")
         except DesignError:
             return  # reported for the pair's hosts
         if ipaddress.ip_address(entry["arp_target"]) not in network:
@@ -177,8 +177,7 @@ class _Build:
                 check_pair(designs)
             except DesignError as err:
                 host, _sep, field = err.field.partition(": ")
-                self.errors.append(str(DesignError("%s: %s" % (host, _inventory_field(field)), err.rule, err.value,
-                                                   err.show_value)))
+                self.errors.append(str(_renamed(err, _inventory_field(field)).within(host)))
 
     def run(self, router_names: t.Sequence[str]) -> t.Dict[str, t.Any]:
         pairs: t.Dict[str, t.List[str]] = {}
