@@ -68,10 +68,10 @@ negative_checks() {
   # the refresh timer would heal what we break here (its directed ARP moves the router back): pause it
   for h in sip-a sip-b; do podman exec "sipha-lab-$h" systemctl stop sipha-vip-refresh.timer; done
   # both hosts hold the VIP: the other takes it silently
-  ansible -i "$inventory" "$other" -m sipha.network.vip \
+  ansible -i "$inventory" "$other" -b -m sipha.network.vip \
     -a "vip=198.18.1.10 interface=$(nic_on "$other" 198.18.1.0/24) announce=never" >/dev/null
   expect_validate_failure "both hosts hold the VIP" "is held by sip-a and sip-b"
-  ansible -i "$inventory" "$other" -m sipha.network.vip \
+  ansible -i "$inventory" "$other" -b -m sipha.network.vip \
     -a "vip=198.18.1.10 interface=$(nic_on "$other" 198.18.1.0/24) state=absent" >/dev/null
   # a router still resolves the VIP to the other host's MAC
   mac_other=$(podman exec "sipha-lab-$other" cat "/sys/class/net/$(nic_on "$other" 198.18.1.0/24)/address")
