@@ -18,12 +18,23 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
-__all__ = ["account", "choice_list", "colon_mac", "find_mac", "identifier", "interface_name", "ip_address",
-           "ipv4_address", "mac_address", "merge_fields", "name", "port", "port_list", "public_key", "whole_number"]
+__all__ = ["SPECIAL_NETWORKS", "absolute_path", "account", "choice_list", "colon_mac", "find_mac", "identifier",
+           "interface_name", "ip_address", "ipv4_address", "mac_address", "merge_fields", "name", "port", "port_list",
+           "public_key", "special_range", "whole_number"]
 
-# Linux interface names: at most 15 bytes, no '/', no whitespace, not '.' or '..'.
-# We also refuse quotes and other shell/config metacharacters.
-_IFNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$")
+# Linux interface names: at most 15 bytes, no '/', no whitespace, not '.' or '..'; ':' is an address label
+# (eth1:vip), never an interface. We also refuse quotes and other shell/config metacharacters.
+_IFNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,14}$")
+#: an absolute path that a systemd unit, a shell line or a config file can hold as one word
+_PATH = re.compile(r"^(/[A-Za-z0-9_.+-]+)+/?$")
+#: IPv4 ranges that are no network of hosts or devices (RFC 6890), and what each is
+SPECIAL_NETWORKS: t.Tuple[t.Tuple[ipaddress.IPv4Network, str], ...] = (
+    (ipaddress.IPv4Network("0.0.0.0/8"), "'this network' 0.0.0.0/8"),
+    (ipaddress.IPv4Network("127.0.0.0/8"), "loopback 127.0.0.0/8"),
+    (ipaddress.IPv4Network("169.254.0.0/16"), "link-local 169.254.0.0/16"),
+    (ipaddress.IPv4Network("224.0.0.0/4"), "multicast 224.0.0.0/4"),
+    (ipaddress.IPv4Network("240.0.0.0/4"), "reserved (class E, and the broadcast address) 240.0.0.0/4"),
+)
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 #: a VRF / routing-instance name, and a router's name in the inventory (both reach router CLIs and file names)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -36,8 +47,8 @@ def interface_name(value: t.Any, field: str) -> str:
     if not isinstance(value, str) or not _IFNAME.match(value):
         raise DesignError(
             field,
-            "must be a Linux interface name: 1-15 of letters, digits, '_', '.', ':', '@', '-', "
-            "starting with a letter or digit",
+            "must be a Linux interface name: 1-15 of letters, digits, '_', '.', '@', '-', "
+            "starting with a letter or digit (':' marks an address label, not an interface)",
             value,
         )
     return value
@@ -149,3 +160,20 @@ def find_mac(line: str) -> t.Optional[str]:
     """The first MAC address in a line of router output, normalised, or None."""
     found = _MAC.search(line)
     return colon_mac(found.group(1)) if found else None
+
+
+def special_range(network: t.Union[ipaddress.IPv4Network, ipaddress.IPv4Address]) -> t.Optional[str]:
+    """The special range (SPECIAL_NETWORKS) an address or network touches, or None."""
+    net = ipaddress.IPv4Network(network) if isinstance(network, ipaddress.IPv4Address) else network
+    for special, what in SPECIAL_NETWORKS:
+        if net.overlaps(special):
+            return what
+    return None
+
+
+def absolute_path(value: t.Any, field: str) -> str:
+    """An absolute path of letters, digits, '_', '.', '+', '-' between '/' (no '..', no spaces or quotes)."""
+    if not isinstance(value, str) or not _PATH.match(value) or "/../" in value + "/" or "/./" in value + "/":
+        raise DesignError(field, "must be an absolute path of letters, digits, '_', '.', '+', '-' and '/' "
+                          "(no spaces, quotes or '..': it is written into unit files and command lines)", value)
+    return value

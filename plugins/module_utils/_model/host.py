@@ -27,7 +27,10 @@ from ansible_collections.sipha.network.plugins.module_utils._model.errors import
 from ansible_collections.sipha.network.plugins.module_utils._model.kernel import (
     RESERVED_TABLES, Address, Route, Rule, TableMap)
 
-__all__ = ["DEFAULTS", "HostDesign", "MAIN", "Nic", "check_pair", "validate_pair"]
+__all__ = ["DEFAULTS", "HostDesign", "MAIN", "Nic", "PAIR_ADDRESSES", "check_pair", "check_sip_subnet", "validate_pair"]
+
+#: the addresses a pair needs in its SIP subnet: two hosts, the VIP and the VoIP gateway
+PAIR_ADDRESSES = 4
 
 _MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 MAIN = RESERVED_TABLES["main"]
@@ -62,21 +65,23 @@ class Nic(t.NamedTuple):
         return self.interface.network
 
 
-def _ipv4_interface(value: t.Any, field: str) -> ipaddress.IPv4Interface:
+def _ipv4_interface(value: t.Any, field: str, pair_subnet: bool = False) -> ipaddress.IPv4Interface:
     if not isinstance(value, str) or "/" not in value:
         raise DesignError(field, "must be an IPv4 address with its prefix length, e.g. 198.51.100.11/25", value)
     try:
         iface = ipaddress.IPv4Interface(value.strip())
     except ValueError:
         raise DesignError(field, "must be an IPv4 address with its prefix length, e.g. 198.51.100.11/25", value)
+    if pair_subnet:
+        check_sip_subnet(iface.network, field, value)
     _usable_host(iface.ip, iface.network, field, value)
     return iface
 
 
 def _usable_host(ip: ipaddress.IPv4Address, network: ipaddress.IPv4Network, field: str, value: t.Any) -> None:
-    if ip.is_loopback or ip.is_multicast or ip.is_unspecified or ip.is_link_local:
-        raise DesignError(field, "must be a unicast host address (not loopback, multicast, link-local or 0.0.0.0)",
-                          value)
+    special = v.special_range(ip)
+    if special:
+        raise DesignError(field, "must be a unicast host address, not in the %s range" % special, value)
     if network.prefixlen < 31 and ip in (network.network_address, network.broadcast_address):
         raise DesignError(field, "is the network or broadcast address of %s" % network, value)
 
@@ -88,7 +93,7 @@ def _ipv4(value: t.Any, field: str) -> ipaddress.IPv4Address:
     return t.cast(ipaddress.IPv4Address, address)
 
 
-def _nic(value: t.Any, field: str) -> Nic:
+def _nic(value: t.Any, field: str, pair_subnet: bool = False) -> Nic:
     if not isinstance(value, dict):
         raise DesignError(field, "must be a dictionary with name or mac, address and optionally mtu", value)
     unknown = sorted(set(value) - {"name", "mac", "address", "mtu"})
@@ -108,7 +113,16 @@ def _nic(value: t.Any, field: str) -> Nic:
     mtu = value.get("mtu")
     if mtu is not None:
         mtu = v.whole_number(mtu, field + ".mtu", 576, 9216, "must be an integer 576..9216")
-    return Nic(field, name, mac, _ipv4_interface(value.get("address"), field + ".address"), mtu)
+    return Nic(field, name, mac, _ipv4_interface(value.get("address"), field + ".address", pair_subnet), mtu)
+
+
+def check_sip_subnet(network: ipaddress.IPv4Network, field: str, value: t.Any) -> None:
+    """The SIP subnet holds the pair's addresses: two hosts, the VIP and the gateway (PAIR_ADDRESSES)."""
+    usable = network.num_addresses - (2 if network.prefixlen < 31 else 0)
+    if usable < PAIR_ADDRESSES:
+        raise DesignError(field, "the SIP subnet %s is too small for a pair: it has %d usable address(es), a pair "
+                          "needs %d (two hosts, the VIP and the gateway; /29 or larger)" % (
+                              network, usable, PAIR_ADDRESSES), value)
 
 
 def _gateway(value: t.Any, field: str, nic: Nic) -> str:
@@ -147,7 +161,7 @@ class HostDesign:
     def from_dict(cls, data: t.Any) -> "HostDesign":
         merged = v.merge_fields(data, DEFAULTS, "host design", "design")
 
-        sip_nic = _nic(merged["sip_nic"], "sip_nic")
+        sip_nic = _nic(merged["sip_nic"], "sip_nic", pair_subnet=merged["vip"] is not None)
         data_nic = _nic(merged["data_nic"], "data_nic")
         if sip_nic.name and sip_nic.name == data_nic.name:
             raise DesignError("data_nic.name", "must differ from sip_nic.name: the SIP and data NICs are two NICs",
@@ -262,6 +276,9 @@ def _device_networks(value: t.Any, sip_nic: Nic, data_nic: Nic) -> t.List[ipaddr
         if net.prefixlen == 0:
             raise DesignError(field, "must not be the default route: the single default route goes via the data "
                               "gateway (R4)", item)
+        special = v.special_range(net)
+        if special:
+            raise DesignError(field, "must be a network of SIP devices, not in the %s range" % special, item)
         for nic in (sip_nic, data_nic):
             if net.overlaps(nic.network):
                 raise DesignError(field, "overlaps the %s subnet %s; networks of SIP devices must not overlap the "

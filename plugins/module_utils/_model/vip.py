@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
@@ -31,6 +32,7 @@ __all__ = ["CONFIG_VERSION", "FLUSH_DEFAULTS", "GARP_DEFAULTS", "ROUTER_DEFAULTS
            "SPLIT_BRAIN", "STATE_DIR", "TOP_DEFAULTS", "VipConfig", "check_against_host", "load", "parse"]
 
 CONFIG_VERSION = 1
+_LABEL_TAG = re.compile(r"^[A-Za-z0-9_.-]+$")
 SPLIT_BRAIN = ("proceed", "refuse")
 RUN_DIR = vip_defaults.RUN_DIR
 STATE_DIR = vip_defaults.STATE_DIR
@@ -195,8 +197,8 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
         raise DesignError("vip", "is the network address of %s/%d" % (vip, prefix), vip)
     label = merged["label"]
     if label is not None:
-        if not isinstance(label, str) or not label.startswith(interface + ":") or len(label) > 15 \
-                or not v.interface_name(label, "label"):
+        tag = label[len(interface) + 1:] if isinstance(label, str) and label.startswith(interface + ":") else ""
+        if not _LABEL_TAG.match(tag) or len(label) > 15:
             raise DesignError("label", "must be '<interface>:<tag>', at most 15 characters (an ip address label)",
                               label)
     elif len(interface) <= 11:
