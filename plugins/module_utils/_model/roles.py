@@ -238,9 +238,10 @@ def _vip_strings(values: t.Mapping[str, t.Any], pair: t.Sequence[str]) -> None:
                    "must be 0 (no refresh) or a number of seconds 1..86400 (the timer unit and cron entry hold it)")
     v.name(values["sip_vip_pair"], "pair", "a pair name (it names files on the hosts)")
     v.absolute_path(values["sip_vip_python"], "python")
-    primary = values["sip_vip_primary"]
-    if primary and primary not in pair:
-        raise DesignError("primary", "must be one of the pair's hosts (%s)" % ", ".join(pair), primary)
+    for name in ("primary", "primary_now"):   # primary_now: the operator's word for one run (-e), if any
+        primary = values.get("sip_vip_" + name)
+        if primary and primary not in pair:
+            raise DesignError(name, "must be one of the pair's hosts (%s)" % ", ".join(pair), primary)
     for index, word in enumerate(values["sip_vip_primary_command"]):
         if not word or "\0" in word or "\n" in word:
             raise DesignError("primary_command[%d]" % index, "must be a non-empty one-line word of the command's "

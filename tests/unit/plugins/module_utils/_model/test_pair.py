@@ -7,8 +7,10 @@ from __future__ import annotations
 import copy
 import pathlib
 
+import jinja2
 import pytest
 import yaml
+from ansible.parsing.vault import EncryptedString
 
 from ansible_collections.sipha.network.plugins.filter.inventory import inventory_model
 from ansible_collections.sipha.network.plugins.module_utils._model import pair
@@ -80,3 +82,65 @@ def test_the_filter_reads_hostvars_and_lists_errors_instead_of_raising():
 
 def test_no_hosts_at_all():
     assert pair.build({}, {})["errors"] == ["sip hosts: the inventory has no SIP host of the model (group sip_pair)"]
+
+
+def test_an_inventory_role_variable_wins_over_the_model_and_the_default():
+    model = model_of({"sip-a.sipha_tos_class": "af41", "sip-b.sipha_tos_class": "af41", "sip-a.sip_qos_sip_dscp": "cs3",
+                      "edge-a.router_arp_flush_vips": ["198.51.100.10", "198.51.100.99"]})
+    assert model["errors"] == []
+    sip_a, sip_b = model["hosts"]["sip-a"]["role_vars"], model["hosts"]["sip-b"]["role_vars"]
+    assert (sip_a["sip_qos_sip_dscp"], sip_a["sip_qos_rtp_dscp"]) == ("cs3", "af41")
+    assert (sip_b["sip_qos_sip_dscp"], sip_b["sip_qos_rtp_dscp"]) == ("af41", "af41")
+    assert model["router_vars"]["edge-a"]["router_arp_flush_vips"] == ["198.51.100.10", "198.51.100.99"]
+    assert model["router_vars"]["edge-b"]["router_arp_flush_vips"] == ["198.51.100.10"]
+
+
+def test_without_a_class_the_roles_default_is_handed_on():
+    sip_a = model_of({})["hosts"]["sip-a"]["role_vars"]
+    assert sip_a["sip_qos_sip_dscp"] == "ef" and sip_a["sip_vip_pair"] == "pair-1"
+    assert sip_a["sip_host_network_pair"] == ["sip-a", "sip-b"]
+    assert [router["name"] for router in sip_a["sip_vip_routers"]] == ["edge-a", "edge-b"]
+
+
+def test_routers_get_the_vips_keys_and_sources_of_the_hosts_they_serve():
+    edge_b = model_of({})["router_vars"]["edge-b"]
+    assert edge_b == {"router_arp_flush_vendor": "ios", "router_arp_flush_vips": ["198.51.100.10"],
+                      "router_arp_flush_keys": [BASE_HOST["sipha_flush_public_key"]],
+                      "router_arp_flush_sources": ["198.51.100.11", "198.51.100.12"]}
+
+
+def test_a_nic_given_by_mac_leaves_its_name_to_the_host():
+    model = model_of({"sip-a.sipha_sip_nic": {"mac": "02:00:5e:00:53:0b", "address": "198.51.100.11/25"}})
+    assert model["errors"] == []
+    assert model["hosts"]["sip-a"]["role_vars"]["sip_qos_sip_nic"] is None
+    assert model["hosts"]["sip-a"]["role_vars"]["sip_vip_interface"] is None
+
+
+def test_secrets_are_never_handed_out_nor_shown():
+    model = model_of({"sip-a.sipha_flush_private_key": "-----BEGIN KEY-----", "sip-a.sipha_flush_private_key_src": None,
+                      "edge-b.router_arp_flush_password": "two words"})
+    assert model["errors"] == ["edge-b: router_arp_flush_password: must be 1-127 printable characters without spaces: "
+                               "it ends a line of the router's configuration"]
+    assert "sip_vip_flush_private_key" not in model["hosts"]["sip-a"]["role_vars"]
+    assert "BEGIN KEY" not in repr(model)
+
+
+class Unreadable(jinja2.Undefined):
+    """What Ansible hands on for a template that failed."""
+
+
+def test_a_variable_whose_template_fails_is_named():
+    hosts, routers = inventory({})
+    hostvars = dict(hosts, **routers)
+    hostvars["sip-a"]["sipha_tos_class"] = Unreadable(hint="'vault_class' is undefined")
+    model = inventory_model(sorted(hosts), hostvars, sorted(routers))
+    assert model["errors"][0] == "sip-a: sipha_tos_class: cannot be templated: 'vault_class' is undefined"
+
+
+def test_a_vaulted_value_is_taken_as_set_and_never_read():
+    hosts, routers = inventory({"sip-a.sipha_flush_private_key_src": None, "sip-b.sipha_flush_private_key_src": None})
+    hostvars = dict(hosts, **routers)
+    for host in ("sip-a", "sip-b"):
+        hostvars[host]["sipha_flush_private_key"] = EncryptedString(ciphertext="$ANSIBLE_VAULT;1.1;AES256\n00")
+    model = inventory_model(sorted(hosts), hostvars, sorted(routers))
+    assert model["errors"] == []
