@@ -22,6 +22,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sipha.network.plugins.module_utils._host.backends import registry as backends
 from ansible_collections.sipha.network.plugins.module_utils._host.backends.base import NICS, ROUTES, Backend
+from ansible_collections.sipha.network.plugins.module_utils._host import heal as _heal
 from ansible_collections.sipha.network.plugins.module_utils._host import rollback as _rollback
 from ansible_collections.sipha.network.plugins.module_utils._host import sysctl as _sysctl
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
@@ -261,17 +262,38 @@ class SipRoutes(HostModule):
                               "source address the host does not hold" % (design.vip, self.sip), show_value=False)
         routes, protocols = self.kernel.routes(self.tables)
         desired = design.device_routes(self.sip) + design.table_routes(self.sip)
-        gateway = design.sip_gateway
+        replayed = {(dst, gateway) for table, dst, dev, gateway in _heal.replayed_routes()
+                    if table == MAIN and dev == self.sip}
 
         def managed(route: Route) -> bool:
-            if route.table == design.table_id:
-                return True
-            return route.table == MAIN and route.dev == self.sip and route.gateway == gateway
+            return self.managed(route, design, self.sip, protocols.get(route.key), self.kernel.protocol, replayed)
 
         plan = plan_routes(desired, routes, self.tables, managed, self.authoritative, protocols)
         plan.extend(plan_rules(design.rules(), self.kernel.rules(self.tables), self.tables,
                                lambda rule: rule.table == design.table_id, self.authoritative))
         return plan
+
+    @staticmethod
+    def managed(route: Route, design: HostDesign, sip: str, protocol: t.Optional[str], stamp: t.Optional[str],
+                replayed: t.Collection[t.Tuple[str, t.Optional[str]]] = ()) -> bool:
+        """Whether sip_routes owns ``route`` (authoritative mode removes what it owns and the design lacks).
+
+        Every route of the policy table; in the main table, a route on the SIP NIC that goes via the VoIP
+        gateway, or leads to one of the design's device networks (via any gateway: one via an old gateway is
+        ours), or via a gateway carrying the backend's own route protocol ``stamp`` (networkd's ``static``;
+        ``protocol`` is the route's), or that the installed NIC-flap watcher replays (``replayed``: (network,
+        gateway) pairs an earlier design put there, whatever gateway they go via)."""
+        if route.table == design.table_id:
+            return True
+        if route.table != MAIN or route.dev != sip:
+            return False
+        if route.gateway == design.sip_gateway:
+            return True
+        if route.dst in {str(net) for net in design.sip_device_networks}:
+            return True
+        if route.gateway and stamp and protocol == stamp:
+            return True
+        return (route.dst, route.gateway) in replayed
 
     def persist(self) -> t.List[str]:
         text = "# Managed by sipha.network (sip_routes): source policy routing table.\n%d\t%s\n" % (

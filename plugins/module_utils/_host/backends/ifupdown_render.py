@@ -10,8 +10,11 @@ Facts the files rely on (measured on bookworm, ifupdown 0.8):
 * ``ifup`` fails when the address is already on the NIC (put there by an
   earlier run, podman or cloud-init), so ``pre-up`` deletes exactly that
   address first; it never flushes, which would take the VIP with it.
-* ``ip route replace`` and ``ip rule flush table`` keep the hook idempotent
-  (``ip rule add`` of an existing rule fails; there is no ``ip rule replace``).
+* ``ip route replace`` and a rule added only when missing keep the hook
+  idempotent without a flush (``ip rule add`` of an existing rule fails;
+  there is no ``ip rule replace``); the lines are ``heal.replay_lines``, the
+  same the NIC-flap watcher replays (ifup runs if-up.d hooks, a plain
+  ``ip link set dev X up`` does not).
 * The named table must be registered (rt_tables.d) before the hook runs; the
   hook uses the table number, which needs no registration.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.sipha.network.plugins.module_utils._host.heal import replay_lines
 from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign, Nic
 
 __all__ = ["HEADER", "HOOK_PATH", "INTERFACES_DIR", "render_hook", "render_stanza", "stanza_path"]
@@ -55,8 +59,6 @@ def render_stanza(nic: Nic, interface: str, gateway: t.Optional[str] = None, met
 
 
 def render_hook(design: HostDesign, sip: str) -> str:
-    tables = design.tables
-    routes = design.device_routes(sip) + design.table_routes(sip)
     lines = [
         "#!/bin/sh",
         HEADER.format(owner="sip_routes"),
@@ -64,8 +66,6 @@ def render_hook(design: HostDesign, sip: str) -> str:
         '[ "$IFACE" = "%s" ] || exit 0' % sip,
         '[ "$ADDRFAM" = "inet" ] || [ "$ADDRFAM" = "meta" ] || exit 0',
     ]
-    lines += ["ip -4 route replace %s" % " ".join(route.argv(tables)) for route in routes]
-    lines.append("ip -4 rule flush table %d" % design.table_id)
-    lines += ["ip -4 rule add %s" % " ".join(rule.argv()) for rule in design.rules()]
+    lines += replay_lines(design, sip)
     lines.append("exit 0")
     return "\n".join(lines) + "\n"

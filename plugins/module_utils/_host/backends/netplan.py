@@ -10,7 +10,9 @@ module fails), and has systemd-networkd load it with ``networkctl reload``,
 which reconfigures the NICs the file names. ``netplan apply`` is not used: it
 also re-plugs devices and restarts other renderers, which a live SIP host
 does not need. Safe apply's restorer puts the previous file back and
-reloads, besides undoing the kernel change.
+reloads, besides undoing the kernel change. The ``routes`` part also installs
+the NIC-flap watcher (``heal``): measured, systemd-networkd alone can end an
+admin down/up of the SIP NIC with the link ``failed`` and a route missing.
 
 Private module: no compatibility promise outside this collection.
 """
@@ -23,9 +25,11 @@ import typing as t
 import uuid
 
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import read_text
+from ansible_collections.sipha.network.plugins.module_utils._host import heal
 from ansible_collections.sipha.network.plugins.module_utils._host import rollback as _rollback
 from ansible_collections.sipha.network.plugins.module_utils._host.backends import netplan_render as render
-from ansible_collections.sipha.network.plugins.module_utils._host.backends.base import Backend, HostModuleLike
+from ansible_collections.sipha.network.plugins.module_utils._host.backends.base import (
+    ROUTES, Backend, HostModuleLike)
 
 __all__ = ["Netplan"]
 
@@ -70,6 +74,9 @@ class Netplan(Backend):
                 host.module.fail_json(msg="netplan generate refused %s (put back as it was): %s" % (
                     render.PATH, (err or out).strip()))
             host.run_tool(reload, "loading the netplan configuration into systemd-networkd")
+        if host.part == ROUTES:
+            # systemd-networkd can end an admin down/up with the link failed and a route missing (heal)
+            lines += heal.install(host, self.route_protocol)
         return lines
 
     def arm_rollback(self, host: HostModuleLike, undo: t.List[t.List[str]], timeout: int,

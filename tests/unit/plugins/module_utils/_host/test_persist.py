@@ -37,9 +37,13 @@ def test_ifupdown_hook_replays_routes_and_rules_for_the_sip_nic_only():
     assert ("ip -4 route replace 203.0.113.0/24 via 198.51.100.1 dev eth1 src 198.51.100.11 metric 0 table 254"
             in hook)
     assert "ip -4 route replace 0.0.0.0/0 via 198.51.100.1 dev eth1 metric 0 table 100" in hook
-    flush = hook.index("ip -4 rule flush table 100")
-    assert hook[flush + 1:flush + 3] == ["ip -4 rule add priority 1000 from 198.51.100.11/32 lookup 100",
-                                         "ip -4 rule add priority 1001 from 198.51.100.10/32 lookup 100"]
+    # rules are added only when missing: no flush (a flush leaves the VIP's replies without their rule)
+    assert not [line for line in hook if "flush" in line]
+    assert hook[-3:-1] == [
+        '[ -n "$(ip -4 rule list priority 1000 from 198.51.100.11/32 table 100)" ] || '
+        "ip -4 rule add priority 1000 from 198.51.100.11/32 lookup 100",
+        '[ -n "$(ip -4 rule list priority 1001 from 198.51.100.10/32 table 100)" ] || '
+        "ip -4 rule add priority 1001 from 198.51.100.10/32 lookup 100"]
 
 
 def test_nm_properties():
