@@ -194,10 +194,11 @@ class _Build:
             self.fail(name, var, "must be set (see docs/inventory.md)", show_value=False)
         if missing:
             return None
-        good = all([self.record(name, check) for check in _scalars(data)])
-        networks = [_network_check(data[variable], variable) for variable in ("sipha_sip_network",
-                                                                              "sipha_data_network")]
-        if not all([self.record(name, check) for check in networks]) or not good:
+        # every check runs (each error is listed), then the design is built only when all passed
+        checks = list(_scalars(data)) + [_network_check(data[variable], variable)
+                                         for variable in ("sipha_sip_network", "sipha_data_network")]
+        passed = [self.record(name, check) for check in checks]
+        if False in passed:
             return None
         sip_network, data_network = (_network(data[var], var) for var in ("sipha_sip_network", "sipha_data_network"))
         design = {

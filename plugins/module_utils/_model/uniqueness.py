@@ -41,8 +41,8 @@ def _owners(pairs: t.Sequence[Pair], errors: t.List[DesignError]) -> t.Dict[str,
     owner: t.Dict[str, Owner] = {}
     for pair in pairs:
         for host, design in sorted(pair.designs.items()):
-            held = [(host, "sipha_sip_nic.address", design.sip_nic.ip), (host, "sipha_data_nic.address",
-                                                                       design.data_nic.ip)]
+            held = [(host, "sipha_sip_nic.address", design.sip_nic.ip),
+                    (host, "sipha_data_nic.address", design.data_nic.ip)]
             if design.vip and host == min(pair.designs):
                 held.append(("pair %s" % pair.name, "sipha_vip", design.vip))
             for where, variable, address in held:
@@ -122,8 +122,8 @@ def _routers(pairs: t.Sequence[Pair], routers: t.Mapping[str, t.Mapping[str, t.A
                                       address))
         for pair in pairs:
             network = pair.sip_network
-            if network.prefixlen < 31 and ipaddress.IPv4Address(address) in (network.network_address,
-                                                                              network.broadcast_address):
+            ends = (network.network_address, network.broadcast_address)
+            if network.prefixlen < 31 and ipaddress.IPv4Address(address) in ends:
                 errors.append(DesignError("%s: sipha_router_address" % name, "is the network or broadcast address "
                                           "of pair %s's sipha_sip_network.cidr %s" % (pair.name, network), address))
 
