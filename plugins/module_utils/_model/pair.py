@@ -36,7 +36,8 @@ HOST_VARIABLES: t.Dict[str, bool] = {
     "sipha_pair_name": True, "sipha_vip": True, "sipha_sip_network": True, "sipha_data_network": True,
     "sipha_sip_nic": True, "sipha_data_nic": True, "sipha_primary": True, "sipha_flush_public_key": True,
     "sipha_sip_device_networks": False, "sipha_tos_class": False, "sipha_flush_private_key": False,
-    "sipha_flush_private_key_src": False, "sipha_validate_probe_address": False,
+    "sipha_flush_private_key_src": False, "sipha_validate_probe_address": False, "sipha_primary_command": False,
+    "sipha_primary_now": False,
 }
 #: every variable an adjacent router of the model may carry
 ROUTER_VARIABLES = ("sipha_router_address", "sipha_router_ssh_address", "sipha_router_port", "sipha_router_vendor",

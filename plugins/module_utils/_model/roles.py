@@ -39,7 +39,8 @@ HOST_OUTPUTS = ("sip_host_network_sip_nic", "sip_host_network_data_nic", "sip_ho
                 "sip_host_network_data_gateway", "sip_host_network_vip", "sip_host_network_sip_device_networks",
                 "sip_host_network_pair", "sip_qos_sip_nic", "sip_qos_vip", "sip_qos_sip_dscp", "sip_qos_rtp_dscp",
                 "sip_vip_address", "sip_vip_interface", "sip_vip_pair", "sip_vip_primary",
-                "sip_vip_flush_private_key_src", "sip_vip_routers")
+                "sip_vip_flush_private_key_src", "sip_vip_routers", "sip_vip_pair_hosts", "sip_vip_primary_command",
+                "sip_vip_primary_now")
 ROUTER_OUTPUTS = ("router_arp_flush_vendor", "router_arp_flush_vips", "router_arp_flush_keys",
                   "router_arp_flush_sources")
 #: role variables whose value is never shown in a message nor handed out in the model's result
@@ -115,6 +116,10 @@ def host_mapping(data: t.Mapping[str, t.Any], pair: t.Sequence[str],
         "sip_vip_flush_private_key_src": data.get("sipha_flush_private_key_src") or "",
         "sip_vip_routers": [dict(entry) for entry in routers],
     }
+    out["sip_vip_pair_hosts"] = list(pair)
+    for variable in ("primary_command", "primary_now"):   # what the management layer says, if the inventory has it
+        if data.get("sipha_" + variable) is not None:
+            out["sip_vip_" + variable] = data["sipha_" + variable]
     if data.get("sipha_tos_class") is not None:
         out["sip_qos_sip_dscp"] = out["sip_qos_rtp_dscp"] = data["sipha_tos_class"]
     return out
