@@ -8,11 +8,14 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: apply_confirm
-short_description: Confirm (or query) a self-reverting network apply
+short_description: Confirm, query or roll back a self-reverting network apply
 version_added: "0.1.0"
 description:
   - Confirms a change that M(sipha.network.dual_nic) applied with O(sipha.network.dual_nic#module:rollback_timeout),
     so it is kept; or tells whether it was rolled back, when and with what result.
+  - With the token of M(sipha.network.apply_guard), does the same for the whole guarded change, and
+    O(state=rolled_back) undoes it now (a step of the change failed). Once the outcome is reported, the guard
+    stops being the host's active one.
   - A change already rolled back stays rolled back; the module reports it.
 author:
   - sipha.network developers (@sipha-network)
@@ -25,13 +28,14 @@ attributes:
     description: Nothing to show.
 options:
   token:
-    description: The C(rollback.token) the apply returned.
+    description: The C(rollback.token) the apply returned, or the C(token) of M(sipha.network.apply_guard).
     type: str
     required: true
   state:
-    description: V(confirmed) keeps the change; V(query) only reports.
+    description: V(confirmed) keeps the change; V(query) only reports; V(rolled_back) undoes a guarded change
+      now (apply_guard tokens only).
     type: str
-    choices: [confirmed, query]
+    choices: [confirmed, query, rolled_back]
     default: confirmed
 """
 
@@ -58,9 +62,27 @@ rolled_back_at:
   type: float
 results:
   description: Each undo command with its return code.
-  returned: when rolled back
+  returned: when rolled back (dual_nic tokens)
   type: list
   elements: dict
+failed:
+  description: The restore steps that failed (apply_guard tokens).
+  returned: when rolled back (apply_guard tokens)
+  type: list
+  elements: dict
+at_boot:
+  description: Whether the boot unit undid the change (the host rebooted inside the window).
+  returned: when rolled back (apply_guard tokens)
+  type: bool
+files:
+  description: The files the guard kept originals of.
+  returned: apply_guard tokens
+  type: list
+  elements: str
+what:
+  description: What the guarded change was.
+  returned: apply_guard tokens
+  type: str
 """
 
 from ansible_collections.sipha.network.plugins.module_utils._host.modules import run_apply_confirm

@@ -12,7 +12,9 @@ import os
 import tempfile
 import typing as t
 
-__all__ = ["read_text", "write_text"]
+from ansible_collections.sipha.network.plugins.module_utils._common import guard as _guard
+
+__all__ = ["guarded", "read_text", "remove_file", "write_text"]
 
 
 def read_text(path: str) -> t.Optional[str]:
@@ -24,10 +26,26 @@ def read_text(path: str) -> t.Optional[str]:
         return None
 
 
+def guarded(module: t.Any, path: str) -> None:
+    """Before ``path`` changes: its original goes into the active apply guard (``_common.guard``); a guard
+    that rolled back or expired fails the module, which then changes nothing."""
+    try:
+        _guard.backup_original(path)
+    except _guard.GuardClosed as err:
+        module.fail_json(msg="%s: not written: %s" % (path, err))
+
+
+def remove_file(module: t.Any, path: str) -> None:
+    """Remove ``path`` (not in check mode), its original kept in the active apply guard."""
+    if not module.check_mode:
+        guarded(module, path)
+        os.remove(path)
+
+
 def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
                validate: t.Optional[t.Callable[[str], None]] = None,
                attributes: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Dict[str, t.Any]:
-    """Make ``path`` hold ``new_text``; honours check mode and file attributes.
+    """Make ``path`` hold ``new_text``; honours check mode, file attributes and the apply guard.
 
     ``validate`` is called with the path of the new file before it replaces
     the old one (it should fail the module when the file is bad).
@@ -49,6 +67,7 @@ def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
         directory = os.path.dirname(path) or "."
         if not os.path.isdir(directory):
             module.fail_json(msg="dest: directory %s does not exist" % directory)
+        guarded(module, path)
         if backup and old_text is not None:
             result["backup_file"] = module.backup_local(path)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sipha-")

@@ -31,7 +31,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model.plan import (
     Plan, plan_addresses, plan_mtu, plan_routes, plan_rules)
 from ansible_collections.sipha.network.plugins.module_utils._host.runtime import Kernel
 from ansible_collections.sipha.network.plugins.module_utils._model.kernel import Route, TableMap
-from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
+from ansible_collections.sipha.network.plugins.module_utils._common import guard as _guard
+from ansible_collections.sipha.network.plugins.module_utils._common.textfile import remove_file, write_text
 
 #: Configuration files we write under /etc: root-owned, readable by root only (the tools that read
 #: them run as root). The rt_tables name file is the exception: unprivileged `ip` reads it.
@@ -90,6 +91,8 @@ class HostModule:
             return func(*args)
         except DesignError as err:
             self.module.fail_json(msg=str(err), field=err.field)
+        except _guard.GuardClosed as err:
+            self.module.fail_json(msg="nothing was changed: %s" % err)
 
     def plan(self) -> Plan:
         raise NotImplementedError
@@ -119,8 +122,7 @@ class HostModule:
         lines = []
         for path in sorted(paths):
             lines.append("- file %s" % path)
-            if not self.module.check_mode:
-                os.remove(path)
+            remove_file(self.module, path)
         return lines
 
     def run(self) -> None:
@@ -129,6 +131,7 @@ class HostModule:
         check = self.module.check_mode
         tool_lines = self.backend.pending(self)
         if (plan or tool_lines) and not check:
+            self.guard(_guard.check_open)
             self.before_apply(plan, lines + tool_lines)
             if self.backend.apply(self):
                 # the tool applied its configuration; fix what it leaves behind (NetworkManager keeps routes
@@ -332,6 +335,10 @@ def run_arp_sysctl() -> None:
         module.fail_json(msg=str(err), field=err.field)
     lines = plan.diff_lines()
     if plan and not module.check_mode:
+        try:
+            _guard.check_open()
+        except _guard.GuardClosed as err:
+            module.fail_json(msg="nothing was changed: %s" % err)
         for step in plan.ordered():
             _sysctl.write_proc(step.do[1], int(step.do[2]))
     written = write_text(module, params["path"], _sysctl.render_file(values, "arp_sysctl"), attributes=SYSTEM_FILE)
@@ -352,13 +359,36 @@ def run_apply_confirm() -> None:
     module = AnsibleModule(argument_spec={
         # an identifier of a rollback job, not a credential
         "token": {"type": "str", "required": True, "no_log": False},
-        "state": {"type": "str", "choices": ["confirmed", "query"], "default": "confirmed"},
+        "state": {"type": "str", "choices": ["confirmed", "query", "rolled_back"], "default": "confirmed"},
     }, supports_check_mode=True)
+    token, wanted = module.params["token"], module.params["state"]
+    if _guard.valid_token(token) and os.path.isdir(_guard.guard_dir(token)):
+        module.exit_json(**_guard_outcome(module, token, wanted))
+    if wanted == "rolled_back":
+        module.fail_json(msg="state: rolled_back is for a token of apply_guard")
     try:
-        if module.params["state"] == "query" or module.check_mode:
-            status = _rollback.status(module.params["token"])
+        if wanted == "query" or module.check_mode:
+            status = _rollback.status(token)
         else:
-            status = _rollback.confirm(module.params["token"])
+            status = _rollback.confirm(token)
     except ValueError as err:
         module.fail_json(msg=str(err))
     module.exit_json(changed=False, **status)
+
+
+def _guard_outcome(module: AnsibleModule, token: str, wanted: str) -> t.Dict[str, t.Any]:
+    """Confirm, query or roll back (now) an apply guard; a guard whose outcome is reported stops being active."""
+    current = _guard.state(token)["state"]
+    changed = False
+    if not module.check_mode and current == "armed":
+        if wanted == "confirmed":
+            _guard.confirm(token)
+        elif wanted == "rolled_back":
+            _guard.restore(token)
+            changed = True
+    outcome = _guard.state(token)
+    if not module.check_mode and outcome["state"] != "armed":
+        _guard.acknowledge(token)
+    job = _guard.manifest(token)
+    outcome.update(changed=changed, what=job["what"], armed_at=job["armed_at"], timeout=job["timeout"])
+    return outcome

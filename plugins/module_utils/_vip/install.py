@@ -16,10 +16,10 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
-import importlib.util
 import typing as t
 
-PACKAGE = "ansible_collections.sipha.network.plugins.module_utils"
+from ansible_collections.sipha.network.plugins.module_utils._common.source import PACKAGE, source
+
 #: The module_utils modules the program is made of, relative to PACKAGE (its whole import closure; a unit test
 #: holds this).
 SHIPPED = ("_model.vip_defaults", "_model.errors", "_model.checks", "_model.router", "_model.vip",
@@ -33,18 +33,6 @@ from ansible_collections.sipha.network.plugins.module_utils._vip import launcher
 from ansible_collections.sipha.network.plugins.module_utils._vip.fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
 
 __all__ = ["HEADER", "PACKAGE", "SHIPPED", "files", "launcher", "module_path", "package_dirs", "packages", "source"]
-
-
-def source(name: str) -> str:
-    """The text of one shipped module, from wherever it is imported (a checkout or a module payload)."""
-    fullname = "%s.%s" % (PACKAGE, name)
-    spec = importlib.util.find_spec(fullname)
-    if spec is None or spec.loader is None:
-        raise RuntimeError("cannot find %s" % fullname)
-    text = spec.loader.get_source(fullname)  # type: ignore[attr-defined]
-    if text is None:
-        raise RuntimeError("no source for %s" % fullname)
-    return text
 
 
 def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:

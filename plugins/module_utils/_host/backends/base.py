@@ -13,7 +13,10 @@ state across a reboot and a NIC flap:
 * ``apply``: make the tool apply its configuration (True when it did, so the
   module reads the kernel again and fixes what the tool left);
 * ``persist``: write the tool's files after the kernel holds the design;
-* ``arm_rollback``: a self-reverting apply that also restores the tool's state.
+* ``arm_rollback``: a self-reverting apply that also restores the tool's state;
+* ``guard_files`` and ``reload_argv``: for the apply guard (``_common.guard``), the files the tool writes
+  itself (a module's own files are backed up as they are written) and the commands that make it read
+  restored files again.
 
 Each host module owns one ``part`` of the design: ``NICS`` (dual_nic:
 addresses, MTU, the single default route) or ``ROUTES`` (sip_routes: device
@@ -81,6 +84,14 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def persist(self, host: HostModuleLike) -> t.List[str]:
         """Write what keeps ``host.part`` across a reboot and a NIC flap; diff lines of what changed."""
+
+    def guard_files(self, nics: t.Sequence[str]) -> t.List[str]:
+        """Files the tool itself writes for these NICs (the apply guard backs them up when armed)."""
+        return []
+
+    def reload_argv(self, module: t.Any, nics: t.Sequence[str]) -> t.List[t.List[str]]:
+        """Commands that make the tool read its restored files again (run by the apply guard's restorer)."""
+        return []
 
     def arm_rollback(self, host: HostModuleLike, undo: t.List[t.List[str]], timeout: int,
                      lines: t.Sequence[str]) -> t.Dict[str, t.Any]:

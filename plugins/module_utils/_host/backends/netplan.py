@@ -44,8 +44,7 @@ class Netplan(Backend):
     def detect(self, module: t.Any) -> bool:
         return bool(module.get_bin_path("netplan")) and os.path.isdir(os.path.dirname(render.PATH))
 
-    def _reload_argv(self, host: HostModuleLike) -> t.List[t.List[str]]:
-        module = host.module
+    def reload_argv(self, module: t.Any, nics: t.Sequence[str] = ()) -> t.List[t.List[str]]:
         return [[module.get_bin_path("netplan", required=True), "generate"],
                 [module.get_bin_path("networkctl", required=True), "reload"]]
 
@@ -64,7 +63,7 @@ class Netplan(Backend):
         before = read_text(render.PATH)
         lines = host.write_file(render.PATH, render.render(host.design, host.sip, host.data), mode="0600")
         if lines and not host.module.check_mode:
-            generate, reload = self._reload_argv(host)
+            generate, reload = self.reload_argv(host.module)
             rc, out, err = host.module.run_command(generate)
             if rc != 0:
                 if before is None:
@@ -95,4 +94,4 @@ class Netplan(Backend):
             # a copy beside the file, then a rename: the file is never half written
             staged = render.PATH + ".sipha-restore"
             restore = [["cp", "--preserve=mode", saved, staged], ["mv", "-f", staged, render.PATH]]
-        return _rollback.arm(list(undo) + restore + self._reload_argv(host), timeout, lines)
+        return _rollback.arm(list(undo) + restore + self.reload_argv(host.module), timeout, lines)

@@ -81,6 +81,14 @@ class NetworkManager(Backend):
     def persist(self, host: HostModuleLike) -> t.List[str]:
         return []  # the profiles are NetworkManager's persistent state
 
+    def guard_files(self, nics: t.Sequence[str]) -> t.List[str]:
+        return [nm.keyfile_path(nic) for nic in nics]
+
+    def reload_argv(self, module: t.Any, nics: t.Sequence[str]) -> t.List[t.List[str]]:
+        nmcli = module.get_bin_path("nmcli", required=True)
+        # a profile that is gone after the restore cannot come up: its failure is recorded, not fatal
+        return [[nmcli, "connection", "reload"]] + [[nmcli, "connection", "up", nm.profile_name(nic)] for nic in nics]
+
     def arm_rollback(self, host: HostModuleLike, undo: t.List[t.List[str]], timeout: int,
                      lines: t.Sequence[str]) -> t.Dict[str, t.Any]:
         """A checkpoint over all devices: NetworkManager undoes everything itself after the timeout."""

@@ -30,13 +30,21 @@ import typing as t
 from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign, Nic
 
 __all__ = ["NM_BUS", "add_args", "differences", "modify_args", "nic_properties", "normalise", "parse_terse",
-           "profile_name", "route_properties", "route_text"]
+           "profile_name", "route_properties", "route_text", "KEYFILE_DIR", "keyfile_path"]
 
 NM_BUS = ["org.freedesktop.NetworkManager", "/org/freedesktop/NetworkManager", "org.freedesktop.NetworkManager"]
 
 
+#: where NetworkManager's keyfile plugin keeps a profile that ``nmcli connection add`` created
+KEYFILE_DIR = "/etc/NetworkManager/system-connections"
+
+
 def profile_name(interface: str) -> str:
     return "sipha-%s" % interface
+
+
+def keyfile_path(interface: str) -> str:
+    return "%s/%s.nmconnection" % (KEYFILE_DIR, profile_name(interface))
 
 
 def nic_properties(nic: Nic, interface: str, gateway: t.Optional[str], metric: int) -> t.Dict[str, str]:
