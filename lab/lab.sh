@@ -94,6 +94,8 @@ up() {
   done
   # sshd and the operator's account on the SIP hosts and routers: the rollout logs in as production does
   for name in r1 r2 sip-a sip-b; do operator "$name"; done
+  scs sip-a primary
+  scs sip-b backup
   # a route to the other router's phones
   x r1 ip route replace 198.18.3.0/24 via 198.18.1.3
   x r2 ip route replace 198.18.2.0/24 via 198.18.1.2
@@ -115,6 +117,23 @@ operator() {  # container: sshd, and the account the controller logs in with (ke
     "cat >/etc/sudoers.d/90-$OPERATOR.tmp && chmod 0440 /etc/sudoers.d/90-$OPERATOR.tmp &&
      visudo -cqf /etc/sudoers.d/90-$OPERATOR.tmp && mv /etc/sudoers.d/90-$OPERATOR.tmp /etc/sudoers.d/90-$OPERATOR"
   x "$name" systemctl start ssh.service
+}
+
+scs() {  # host initial-role: the management layer's stand-in; it alone decides the roles, sipha-vip is its reaction
+  xi "$1" install -m 0755 /dev/stdin /usr/local/sbin/sipha-lab-scs <<'SH'
+#!/bin/sh
+# Lab stand-in for the management layer (SCS/LCA): it records this host's role and runs sipha-vip as the reaction.
+#   sipha-lab-scs is-primary           exit 0 primary, 1 backup, 2 unknown (the role probe site.yml asks)
+#   sipha-lab-scs primary|backup [sipha-vip options...]   make this host primary (sipha-vip up) or backup (down)
+state=/var/lib/sipha-lab/role
+case "${1:-}" in
+  is-primary) role=$(cat "$state" 2>/dev/null); [ "$role" = primary ] && exit 0; [ "$role" = backup ] && exit 1; exit 2 ;;
+  primary) shift; echo primary >"$state.tmp" && mv "$state.tmp" "$state"; exec /usr/local/sbin/sipha-vip "$@" up ;;
+  backup) shift; echo backup >"$state.tmp" && mv "$state.tmp" "$state"; exec /usr/local/sbin/sipha-vip "$@" down ;;
+  *) echo "usage: sipha-lab-scs is-primary | primary|backup [sipha-vip options]" >&2; exit 2 ;;
+esac
+SH
+  x "$1" sh -c "mkdir -p /var/lib/sipha-lab && { [ -f /var/lib/sipha-lab/role ] || echo $2 >/var/lib/sipha-lab/role; }"
 }
 
 host_key() {  # container address -> a known_hosts line for that address, read through podman (a trusted channel)

@@ -62,6 +62,48 @@ holder() {  # the lab host that holds the VIP
   done
 }
 
+holders() {  # every lab host that holds the VIP, space-separated
+  local h out=""
+  for h in sip-a sip-b; do
+    podman exec "sipha-lab-$h" /usr/local/sbin/sipha-vip status | grep -q '^  "held": true' && out="$out $h"
+  done
+  echo "${out# }"
+}
+
+scs_switchover() {  # to-host: the management layer's stand-in makes to-host primary and the other backup, at once
+  local to=$1 from=sip-a
+  [ "$to" = sip-a ] && from=sip-b
+  podman exec "sipha-lab-$from" /usr/local/sbin/sipha-lab-scs backup --quiet &
+  podman exec "sipha-lab-$to" /usr/local/sbin/sipha-lab-scs primary --quiet
+  wait
+}
+
+vip_stays() {  # the VIP is where the management layer put it after site.yml runs against the old sipha_primary
+  local before after
+  before=$(holders)
+  [ "$before" = sip-a ] || die "expected sip-a to hold the VIP before the switchover, found '$before'"
+  scs_switchover sip-b
+  [ "$(holders)" = sip-b ] || die "the stand-in's switchover left the VIP on '$(holders)'"
+  playbook site "$state/logs/site-after-switchover.log" \
+    || { tail -30 "$state/logs/site-after-switchover.log" >&2; die "site.yml failed after a switchover"; }
+  after=$(holders)
+  [ "$after" = sip-b ] || die "site.yml (sipha_primary: sip-a, probe says sip-b) moved the VIP to '$after'"
+  log "site.yml after a switchover to sip-b (inventory sipha_primary: sip-a): the VIP stays on sip-b"
+  # without the probe, the inventory's sipha_primary alone never moves the VIP: reported, left
+  playbook site "$state/logs/site-no-probe.log" -e '{"sipha_primary_command": [], "sip_vip_primary_command": []}' \
+    || { tail -30 "$state/logs/site-no-probe.log" >&2; die "site.yml without a probe failed"; }
+  [ "$(holders)" = sip-b ] || die "site.yml without a probe moved the VIP to '$(holders)'"
+  grep -q "nothing was moved" "$state/logs/site-no-probe.log" || die "site.yml without a probe did not report the mismatch"
+  log "site.yml without a probe: the mismatch is reported, the VIP stays on sip-b"
+  # --limit to one host: refused before anything is touched, no split brain
+  if playbook site "$state/logs/site-limit.log" --limit sip-a; then die "site.yml --limit sip-a ran on half a pair"; fi
+  grep -q "is not in this run" "$state/logs/site-limit.log" || { tail -20 "$state/logs/site-limit.log" >&2; die "site.yml --limit failed for another reason"; }
+  [ "$(holders)" = sip-b ] || die "site.yml --limit sip-a left the VIP on '$(holders)'"
+  log "site.yml --limit sip-a: refused (half a pair), the VIP stays on sip-b"
+  scs_switchover sip-a
+  [ "$(holders)" = sip-a ] || die "the switch back left the VIP on '$(holders)'"
+}
+
 negative_checks() {
   local held other mac_other h
   held=$(holder); other=sip-a; [ "$held" = sip-a ] && other=sip-b
@@ -110,6 +152,7 @@ TXT
     "$here/lab.sh" down >/dev/null 2>&1 || true
     "$here/lab.sh" up
     rollout
+    vip_stays
     "$here/lab.sh" garp r2 ignore
     drill -e sipha_drill_switchovers=2 -e sipha_drill_max_outage_ms=100
     negative_checks
