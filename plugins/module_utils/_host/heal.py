@@ -148,7 +148,7 @@ def install(host: t.Any, protocol: t.Optional[str] = None) -> t.List[str]:
                 host.run_tool([systemctl, "enable", UNIT_NAME], "enabling %s" % UNIT_NAME)
             if lines or not active:
                 host.run_tool([systemctl, "restart", UNIT_NAME], "starting %s" % UNIT_NAME)
-        lines.append("~ service %s enabled and running" % UNIT_NAME)
+        lines.append("~ service %s %s" % (UNIT_NAME, "restarted with the new files" if lines else "enabled and started"))
     return lines
 
 

@@ -122,14 +122,15 @@ class FakeHost:
     ((), {}, False, [], []),
     # new files: reload, enable, restart
     ((heal.SCRIPT_PATH, heal.UNIT_PATH), {"is-enabled": 1, "is-active": 3}, False,
-     ["~ file " + heal.SCRIPT_PATH, "~ file " + heal.UNIT_PATH, "~ service sipha-heal-routes.service enabled and running"],
+     ["~ file " + heal.SCRIPT_PATH, "~ file " + heal.UNIT_PATH,
+      "~ service sipha-heal-routes.service restarted with the new files"],
      [["daemon-reload"], ["enable", heal.UNIT_NAME], ["restart", heal.UNIT_NAME]]),
     # the same files, but stopped: start it only
-    ((), {"is-active": 3}, False, ["~ service sipha-heal-routes.service enabled and running"],
+    ((), {"is-active": 3}, False, ["~ service sipha-heal-routes.service enabled and started"],
      [["restart", heal.UNIT_NAME]]),
     # check mode reports and runs nothing
     ((heal.SCRIPT_PATH,), {"is-enabled": 1}, True,
-     ["~ file " + heal.SCRIPT_PATH, "~ service sipha-heal-routes.service enabled and running"], []),
+     ["~ file " + heal.SCRIPT_PATH, "~ service sipha-heal-routes.service restarted with the new files"], []),
 ])
 def test_install(monkeypatch, tmp_path, changed, states, check, lines, tools):
     monkeypatch.setattr(heal, "SYSTEMD_RUNNING", str(tmp_path))
