@@ -9,6 +9,9 @@
 #                                    ~30 s) or ignore it like IOS / SRX do (nft arp filter on ARP aimed at
 #                                    the VIP, entries reachable for an hour)
 #   lab/lab.sh status                containers and the VIP's ARP entry on each router
+#   lab/lab.sh switchover sip-a|sip-b
+#                                    the management layer's stand-in makes that host primary (sipha-vip up),
+#                                    then the other backup (down), as rolling.yml's sipha_switchover_command
 #
 #   sipha-lab-sip   198.18.1.0/24  VoIP VLAN: r1 .2 (VoIP gateway), r2 .3, sip-a .11, sip-b .12, VIP .10
 #   sipha-lab-data  198.18.4.0/24  data / management: sip-a .11, sip-b .12, gateway .1 (host bridge)
@@ -96,6 +99,8 @@ up() {
   for name in r1 r2 sip-a sip-b; do operator "$name"; done
   scs sip-a primary
   scs sip-b backup
+  announce sip-a 198.18.4.11 198.18.4.1; announce sip-b 198.18.4.12 198.18.4.1
+  announce r1 198.18.1.2 198.18.1.1; announce r2 198.18.1.3 198.18.1.1
   # a route to the other router's phones
   x r1 ip route replace 198.18.3.0/24 via 198.18.1.3
   x r2 ip route replace 198.18.2.0/24 via 198.18.1.2
@@ -117,6 +122,10 @@ operator() {  # container: sshd, and the account the controller logs in with (ke
     "cat >/etc/sudoers.d/90-$OPERATOR.tmp && chmod 0440 /etc/sudoers.d/90-$OPERATOR.tmp &&
      visudo -cqf /etc/sudoers.d/90-$OPERATOR.tmp && mv /etc/sudoers.d/90-$OPERATOR.tmp /etc/sudoers.d/90-$OPERATOR"
   x "$name" systemctl start ssh.service
+}
+
+announce() {  # container address bridge-address: one ping, so the controller's ARP entry holds this container's MAC
+  x "$1" ping -c 1 -W 2 -I "$2" "$3" >/dev/null || die "$1 cannot reach the controller at $3 from $2"
 }
 
 scs() {  # host initial-role: the management layer's stand-in; it alone decides the roles, sipha-vip is its reaction
@@ -222,5 +231,11 @@ case "${1:-}" in
   down) down ;;
   garp) [ $# -eq 3 ] || die "usage: $0 garp r1|r2 honour|ignore"; garp "$2" "$3" ;;
   status) status ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  switchover)
+    [ $# -eq 2 ] && { [ "$2" = sip-a ] || [ "$2" = sip-b ]; } || die "usage: $0 switchover sip-a|sip-b"
+    other=sip-a; [ "$2" = sip-a ] && other=sip-b
+    x "$2" /usr/local/sbin/sipha-lab-scs primary --quiet
+    x "$other" /usr/local/sbin/sipha-lab-scs backup --quiet
+    ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

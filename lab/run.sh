@@ -70,12 +70,68 @@ holders() {  # every lab host that holds the VIP, space-separated
   echo "${out# }"
 }
 
-scs_switchover() {  # to-host: the management layer's stand-in makes to-host primary and the other backup, at once
-  local to=$1 from=sip-a
-  [ "$to" = sip-a ] && from=sip-b
-  podman exec "sipha-lab-$from" /usr/local/sbin/sipha-lab-scs backup --quiet &
-  podman exec "sipha-lab-$to" /usr/local/sbin/sipha-lab-scs primary --quiet
-  wait
+scs_switchover() {  # to-host: the management layer's stand-in makes to-host primary, then the other backup
+  "$here/lab.sh" switchover "$1"
+}
+
+lines_of() {  # container file -> its line count (0 when missing)
+  podman exec "sipha-lab-$1" sh -c "wc -l <$2 2>/dev/null || echo 0"
+}
+
+rolling() {  # label [rolling.yml args]: rolling.yml on the live pair with SIP OPTIONS through both routers the
+  # whole time; judge the losses
+  local label=$1 dir=/run/sipha-rolling h phone n before
+  shift
+  for h in sip-a sip-b; do
+    podman exec "sipha-lab-$h" sh -c "rm -rf $dir && mkdir -m 0700 $dir"
+    podman cp "$ROOT/playbooks/files/sipha_sip_responder.py" "sipha-lab-$h:$dir/responder.py"
+    podman exec -d "sipha-lab-$h" python3 "$dir/responder.py" 198.18.1.10 "$h" "$dir/responder.log" 900
+  done
+  n=1
+  for phone in phone1 phone2; do
+    podman exec "sipha-lab-$phone" sh -c "rm -rf $dir && mkdir -m 0700 $dir"
+    podman cp "$ROOT/playbooks/files/sipha_options.xml" "sipha-lab-$phone:$dir/options.xml"
+    # 200 OPTIONS/s for at most 15 minutes; stopped below when the run is over
+    podman exec -d "sipha-lab-$phone" timeout 900 sipp -sf "$dir/options.xml" -r 200 -rp 1000 -m 180000 -t u1 \
+      -i "198.18.$((n + 1)).50" -p 5070 -nostdin -timeout 900 198.18.1.10:5060
+    n=$((n + 1))
+  done
+  for _ in $(seq 1 50); do   # traffic answered before the run starts
+    [ "$(( $(lines_of sip-a $dir/responder.log) + $(lines_of sip-b $dir/responder.log) ))" -ge 400 ] && break
+    sleep 0.2
+  done
+  playbook rolling "$state/logs/rolling-$label.log" -e "sipha_rolling_report_file=$state/rolling-$label.json" "$@" \
+    || { tail -40 "$state/logs/rolling-$label.log" >&2; die "rolling.yml ($label) failed"; }
+  before=$(( $(lines_of sip-a $dir/responder.log) + $(lines_of sip-b $dir/responder.log) ))
+  for _ in $(seq 1 50); do   # 400 more answers (1 s of both clients) after the run
+    [ "$(( $(lines_of sip-a $dir/responder.log) + $(lines_of sip-b $dir/responder.log) ))" -ge $((before + 400)) ] && break
+    sleep 0.2
+  done
+  for phone in phone1 phone2; do podman exec "sipha-lab-$phone" pkill -INT sipp || true; done
+  for h in sip-a sip-b; do
+    podman exec "sipha-lab-$h" pkill -f "$dir/responder.py" || true
+    podman exec "sipha-lab-$h" cat "$dir/responder.log" >"$state/rolling-$label-$h.log"
+  done
+  log "rolling.yml ($label): $(changed_total "$state/logs/rolling-$label.log") tasks changed"
+  python3 "$here/rolling_traffic.py" "$state/rolling-$label.json" 100 "$state/rolling-$label-sip-a.log" \
+    "$state/rolling-$label-sip-b.log" | tee "$state/rolling-$label-summary.txt" \
+    || die "rolling.yml ($label): OPTIONS were lost outside the switchovers, or for too long"
+}
+
+rolling_change() {  # a device network added on the live pair and removed again, each by rolling.yml
+  local h
+  rolling add -e sipha_rolling_switch_back=true \
+    -e '{"sipha_sip_device_networks": ["198.18.2.0/24", "198.18.3.0/24", "198.18.9.0/24"]}'
+  for h in sip-a sip-b; do
+    podman exec "sipha-lab-$h" ip -4 route show 198.18.9.0/24 | grep -q "via 198.18.1.2" \
+      || die "rolling.yml (add) left $h without the route to 198.18.9.0/24"
+  done
+  rolling remove
+  for h in sip-a sip-b; do
+    [ -z "$(podman exec "sipha-lab-$h" ip -4 route show 198.18.9.0/24)" ] \
+      || die "rolling.yml (remove) left $h with a route to 198.18.9.0/24"
+  done
+  log "rolling.yml added 198.18.9.0/24 on both hosts of the live pair and removed it again"
 }
 
 vip_stays() {  # the VIP is where the management layer put it after site.yml runs against the old sipha_primary
@@ -153,6 +209,7 @@ TXT
     "$here/lab.sh" up
     rollout
     vip_stays
+    rolling_change
     "$here/lab.sh" garp r2 ignore
     drill -e sipha_drill_switchovers=2 -e sipha_drill_max_outage_ms=100
     negative_checks
