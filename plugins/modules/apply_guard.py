@@ -35,10 +35,10 @@ attributes:
     description: Arming changes no network state.
 options:
   interfaces:
-    description: The NICs the change may touch, by name or MAC address.
+    description: The NICs the change may touch, by name or MAC address (none - a change of files and nft tables only).
     type: list
     elements: str
-    required: true
+    default: []
   timeout:
     description: Seconds until an unconfirmed change is undone (at least 5).
     type: int
@@ -107,6 +107,10 @@ backend:
   description: The network tool whose files the restorer makes it read again.
   returned: when armed
   type: str
+at_boot:
+  description: Whether the boot unit that undoes an unconfirmed change is installed (systemd hosts).
+  returned: when armed
+  type: bool
 restorer:
   description: How the restorer runs - C(systemd) (a transient unit) or C(session) (a new session).
   returned: when armed

@@ -36,7 +36,7 @@ UNIT = "/etc/systemd/system/sipha-guard-restore.service"
 _WANTS = "/etc/systemd/system/sysinit.target.wants/sipha-guard-restore.service"
 
 GUARD_SPEC: t.Dict[str, t.Any] = {
-    "interfaces": {"type": "list", "elements": "str", "required": True},
+    "interfaces": {"type": "list", "elements": "str", "default": []},
     "timeout": {"type": "int", "required": True},
     "keep": {"type": "list", "elements": "str", "default": []},
     "nft_tables": {"type": "list", "elements": "str", "default": []},
@@ -71,9 +71,12 @@ def install_restorer(module: t.Any, python: str) -> bool:
     os.makedirs(os.path.dirname(RESTORER), mode=0o750, exist_ok=True)
     text = "#!%s -I\n%s" % (python, source("_common.guard"))
     changed = write_text(module, RESTORER, text, attributes={"owner": "root", "group": "root", "mode": "0750"})
+    if not os.path.isdir(os.path.dirname(UNIT)):
+        # no systemd: nothing undoes a change at boot (the module's result says so)
+        return bool(changed["changed"])
     changed_unit = write_text(module, UNIT, unit_text(python),
                               attributes={"owner": "root", "group": "root", "mode": "0644"})
-    if os.path.isdir("/run/systemd/system") and not os.path.islink(_WANTS):
+    if not os.path.islink(_WANTS):
         os.makedirs(os.path.dirname(_WANTS), exist_ok=True)
         os.symlink(UNIT, _WANTS)
     return bool(changed["changed"] or changed_unit["changed"])
@@ -157,4 +160,5 @@ def run_apply_guard() -> None:
     detached = _start_restorer(module, python, token)
     # arming changes no network state: not "changed" (the restorer and its unit are installed once)
     module.exit_json(changed=installed, armed=True, token=token, deadline=job["deadline"],
-                     timeout=params["timeout"], interfaces=nics, backend=backend.name, restorer=detached)
+                     timeout=params["timeout"], interfaces=nics, backend=backend.name, restorer=detached,
+                     at_boot=os.path.islink(_WANTS))
