@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
 """Recovery time of the SIP NIC's designed routes and rules after NIC flaps, repeated (not in CI).
 
 Runs against a SIP host of a converged sip_host_network molecule scenario (after
@@ -11,7 +11,7 @@ table all`` / ``ip -4 rule``; "back" = every designed line present and still
 present 3 s later). Prints one JSON object per flap and a summary line per
 mode: median, p95, max (ms), relapses and failures.
 
-Usage: benchmarks/nic_flap.py CONTAINER [--flaps 10] [--nic eth0] [--sip-ip 198.51.100.11]
+Usage: python3 benchmarks/nic_flap.py CONTAINER [--flaps 10] [--nic eth0] [--sip-ip 198.51.100.11]
        [--gateway 198.51.100.2] [--vip 198.51.100.10] [--subnet 198.51.100.0/25] [--network 198.18.20.0/24]
 """
 import argparse
