@@ -65,11 +65,16 @@ results:
   returned: when rolled back (dual_nic tokens)
   type: list
   elements: dict
-failed:
+restore_failed:
   description: The restore steps that failed (apply_guard tokens).
   returned: when rolled back (apply_guard tokens)
   type: list
   elements: dict
+by:
+  description: Who undid the change - C(deadline) (the restorer), C(boot) (the boot unit, after a reboot inside
+    the window) or C(request) (O(state=rolled_back)).
+  returned: when rolled back (apply_guard tokens)
+  type: str
 at_boot:
   description: Whether the boot unit undid the change (the host rebooted inside the window).
   returned: when rolled back (apply_guard tokens)

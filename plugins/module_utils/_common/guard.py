@@ -201,8 +201,9 @@ def _restore_kernel(job: t.Dict[str, t.Any]) -> t.List[t.Dict[str, t.Any]]:
     results = []
     for argv in restore_kernel_argv(old, now, job["keep"]):
         result = _run([job["ip"]] + argv)
-        # what an address removal took with it is gone already
-        result["ignored"] = bool(result["rc"]) and argv[2] == "del"
+        # what an address removal took with it is gone already; what the tool put back meanwhile (it reads its
+        # restored files asynchronously) is there already
+        result["ignored"] = bool(result["rc"]) and (argv[2] == "del" or "File exists" in result.get("stderr", ""))
         results.append(result)
     for path, value in old["sysctls"].items():
         if now["sysctls"].get(path) != value:
@@ -334,7 +335,7 @@ def state(token: str) -> t.Dict[str, t.Any]:
     if job.get("rolled_back_at"):
         failed = [r for r in job.get("results", []) if r.get("rc") and not r.get("ignored")]
         return {"state": "rolled_back", "armed_at": job["armed_at"], "rolled_back_at": job["rolled_back_at"],
-                "at_boot": job.get("at_boot", False), "files": sorted(job["files"]), "failed": failed}
+                "at_boot": job.get("at_boot", False), "by": job.get("by", "deadline"), "files": sorted(job["files"]), "restore_failed": failed}
     if job.get("confirmed_at"):
         return {"state": "confirmed", "files": sorted(job["files"])}
     return {"state": "armed", "deadline": job["deadline"], "files": sorted(job["files"])}
@@ -358,22 +359,28 @@ def acknowledge(token: str) -> None:
         _fsync_dir(GUARD_DIR)
 
 
-def restore(token: str, at_boot: bool = False) -> t.Dict[str, t.Any]:
-    """Put the files back, let the network tool read them, put the kernel back (at boot: the files only)."""
+def restore(token: str, at_boot: bool = False, by: str = "deadline") -> t.Dict[str, t.Any]:
+    """Put the files and the kernel back, then let the network tool read its files (at boot: the files only).
+
+    The kernel comes back first (the controller's path), and again after the tool has read its files (what
+    the tool did meanwhile). ``by`` records who acted: ``deadline`` (the restorer), ``boot`` or ``request``."""
     with open(os.path.join(guard_dir(token), "lock"), "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         job = manifest(token)
         if job.get("rolled_back_at") or job.get("confirmed_at"):
             return job
         results = _restore_files(job)
-        # the tool reads its files again only when one changed back; at boot the tools have not started yet,
-        # and only a generator (netplan's) must see the files again
-        for argv in job["reload"] if results else []:
-            if not at_boot or argv[1:2] == ["generate"]:
-                results.append(_run(argv))
+        changed_files = bool(results)
         if not at_boot:
             results += _restore_kernel(job)
-        job.update(rolled_back_at=time.time(), at_boot=at_boot, results=results)
+        # the tool reads its files again only when one changed back; at boot the tools have not started yet,
+        # and only a generator (netplan's) must see the files again
+        for argv in job["reload"] if changed_files else []:
+            if not at_boot or argv[1:2] == ["generate"]:
+                results.append(_run(argv))
+        if changed_files and not at_boot:
+            results += _restore_kernel(job)
+        job.update(rolled_back_at=time.time(), at_boot=at_boot, by=by, results=results)
         _save(job)
         return job
 
@@ -397,7 +404,7 @@ def main(argv: t.Sequence[str]) -> int:
     if list(argv) == ["--boot"]:
         token = active_token()
         if token is not None:
-            restore(token, at_boot=True)
+            restore(token, at_boot=True, by="boot")
         return 0
     sys.stderr.write("usage: sipha-guard-restore --wait TOKEN | --boot\n")
     return 2

@@ -27,6 +27,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sipha.network.plugins.module_utils._common import guard as _guard
 from ansible_collections.sipha.network.plugins.module_utils._common.source import source
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
+from ansible_collections.sipha.network.plugins.module_utils._host import heal as _heal
 from ansible_collections.sipha.network.plugins.module_utils._host.backends import registry as backends
 
 __all__ = ["GUARD_SPEC", "RESTORER", "UNIT", "install_restorer", "run_apply_guard", "unit_text"]
@@ -153,8 +154,13 @@ def run_apply_guard() -> None:
     installed = install_restorer(module, python)
     token = uuid.uuid4().hex
     os.makedirs(_guard.GUARD_DIR, mode=0o700, exist_ok=True)
+    reload_argv = backend.reload_argv(module, nics)
+    systemctl = module.get_bin_path("systemctl")
+    if systemctl and os.path.isdir("/run/systemd/system"):
+        # the NIC-flap watcher replays what its restored files say only once restarted (if it runs)
+        reload_argv.append([systemctl, "--no-block", "try-restart", _heal.UNIT_NAME])
     job = _guard.record_arm(token, params["timeout"], nics, params["keep"], module.get_bin_path("ip", required=True),
-                            module.get_bin_path("nft"), tables, backend.reload_argv(module, nics), params["what"])
+                            module.get_bin_path("nft"), tables, reload_argv, params["what"])
     for path in backend.guard_files(nics):
         _guard.backup_original(path)
     detached = _start_restorer(module, python, token)

@@ -378,15 +378,14 @@ def run_apply_confirm() -> None:
 
 def _guard_outcome(module: AnsibleModule, token: str, wanted: str) -> t.Dict[str, t.Any]:
     """Confirm, query or roll back (now) an apply guard; a guard whose outcome is reported stops being active."""
-    current = _guard.state(token)["state"]
-    changed = False
-    if not module.check_mode and current == "armed":
+    if not module.check_mode and _guard.state(token)["state"] == "armed":
         if wanted == "confirmed":
             _guard.confirm(token)
         elif wanted == "rolled_back":
-            _guard.restore(token)
-            changed = True
+            _guard.restore(token, by="request")
     outcome = _guard.state(token)
+    # changed: this call undid the change (not the restorer at the deadline, nor the boot unit)
+    changed = outcome.get("by") == "request" and wanted == "rolled_back"
     if not module.check_mode and outcome["state"] != "armed":
         _guard.acknowledge(token)
     job = _guard.manifest(token)
