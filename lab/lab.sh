@@ -232,7 +232,7 @@ case "${1:-}" in
   garp) [ $# -eq 3 ] || die "usage: $0 garp r1|r2 honour|ignore"; garp "$2" "$3" ;;
   status) status ;;
   switchover)
-    [ $# -eq 2 ] && { [ "$2" = sip-a ] || [ "$2" = sip-b ]; } || die "usage: $0 switchover sip-a|sip-b"
+    case "${2:-}" in sip-a|sip-b) ;; *) die "usage: $0 switchover sip-a|sip-b" ;; esac
     other=sip-a; [ "$2" = sip-a ] && other=sip-b
     x "$2" /usr/local/sbin/sipha-lab-scs primary --quiet
     x "$other" /usr/local/sbin/sipha-lab-scs backup --quiet

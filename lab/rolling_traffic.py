@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Judge the SIP OPTIONS of a rolling run: which were lost, when, and whether every loss lies inside a switchover.
 
     rolling_traffic.py REPORT.json BOUND_MS RESPONDER_LOG...
@@ -51,8 +50,8 @@ def main(argv):
             gap_ms = (after - before) * 1000.0
             inside = [i for i, s in enumerate(switchovers)
                       if s["start"] - SLACK_S <= after and before <= s["seen"] + SLACK_S]
-            what = "%s: %d lost (calls %d-%d), gap %.1f ms at %.3f" % (client, lost, first_lost, number - 1, gap_ms,
-                                                                      before)
+            what = "%s: %d lost (calls %d-%d), gap %.1f ms at %.3f" % (
+                client, lost, first_lost, number - 1, gap_ms, before)
             if not inside:
                 bad.append(what + ": outside every switchover")
             else:

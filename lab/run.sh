@@ -62,6 +62,26 @@ holder() {  # the lab host that holds the VIP
   done
 }
 
+dry_run() {  # label [site.yml args]: site.yml --check --diff exits 0, shows drift, changes nothing
+  local label=$1 sum_before sum_after
+  shift
+  sum_before=$(lab_state)
+  playbook site "$state/logs/site-check-$label.log" --check --diff "$@" \
+    || { tail -40 "$state/logs/site-check-$label.log" >&2; die "site.yml --check --diff ($label) failed"; }
+  sum_after=$(lab_state)
+  [ "$sum_before" = "$sum_after" ] || die "site.yml --check --diff ($label) changed the lab"
+  log "site.yml --check --diff ($label): exit 0, nothing changed; $(grep -c 'difference(s) from the design' "$state/logs/site-check-$label.log") host(s) with drift"
+}
+
+lab_state() {  # a digest of what a rollout changes on the SIP hosts: addresses, routes, rules, our files
+  local h
+  for h in sip-a sip-b; do
+    podman exec "sipha-lab-$h" sh -c 'ip -4 -o addr show; ip -4 route show table all | grep -v "^local \|^broadcast "; ip -4 rule;
+      cat /etc/network/interfaces.d/* /etc/network/if-up.d/sipha-routes /etc/sysctl.d/60-sipha-* /etc/sipha/* 2>/dev/null' \
+      | sha256sum
+  done
+}
+
 holders() {  # every lab host that holds the VIP, space-separated
   local h out=""
   for h in sip-a sip-b; do
@@ -207,7 +227,11 @@ TXT
     use_venv
     "$here/lab.sh" down >/dev/null 2>&1 || true
     "$here/lab.sh" up
+    dry_run fresh
     rollout
+    dry_run drift -e '{"sipha_sip_device_networks": ["198.18.2.0/24", "198.18.3.0/24", "198.18.9.0/24"]}'
+    grep -q "route 198.18.9.0/24 via 198.18.1.2 dev .*: missing" "$state/logs/site-check-drift.log" \
+      || die "site.yml --check --diff did not show the missing route to 198.18.9.0/24"
     vip_stays
     rolling_change
     "$here/lab.sh" garp r2 ignore
