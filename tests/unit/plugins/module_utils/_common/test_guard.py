@@ -139,3 +139,26 @@ def test_boot_restores_files_only_and_runs_only_a_generator(guarded):
     assert path.read_text() == "old\n" and job["at_boot"]
     ran = [r["argv"] for r in job["results"]]
     assert ["/usr/sbin/netplan", "generate"] in ran and ["/usr/bin/networkctl", "reload"] not in ran
+
+
+def test_restore_order_kernel_first_then_the_tool_then_the_kernel_again(guarded, monkeypatch):
+    calls = []
+    monkeypatch.setattr(guard, "_restore_kernel", lambda job: calls.append("kernel") or [])
+    monkeypatch.setattr(guard, "_run", lambda argv, stdin=None: calls.append(argv[0]) or {"argv": argv, "rc": 0})
+    path = guarded / "f"
+    path.write_text("old\n")
+    token = arm()
+    guard.backup_original(str(path))
+    path.write_text("new\n")
+    guard.restore(token, by="request")
+    assert calls == ["kernel", "true", "kernel"]
+    assert guard.state(token)["by"] == "request"
+
+
+def test_nothing_restored_means_the_tool_is_not_asked_to_reread(guarded, monkeypatch):
+    calls = []
+    monkeypatch.setattr(guard, "_restore_kernel", lambda job: calls.append("kernel") or [])
+    monkeypatch.setattr(guard, "_run", lambda argv, stdin=None: calls.append(argv[0]) or {"argv": argv, "rc": 0})
+    token = arm()
+    guard.restore(token)
+    assert calls == ["kernel"] and guard.state(token)["by"] == "deadline"
