@@ -33,7 +33,7 @@ rollout() {
   playbook site "$state/logs/site-rerun.log" || { tail -40 "$state/logs/site-rerun.log" >&2; die "site.yml re-run failed"; }
   rerun=$(( $(date +%s) - start ))
   rerun_changed=$(changed_total "$state/logs/site-rerun.log")
-  log "site.yml: cold ${cold}s (changed=$(changed_total "$state/logs/site-cold.log")), re-run ${rerun}s (changed=$rerun_changed)"
+  log "site.yml over SSH (operator + sudo, safe apply on): cold ${cold}s (changed=$(changed_total "$state/logs/site-cold.log")), re-run ${rerun}s (changed=$rerun_changed, $(( 100 * rerun / cold ))% of cold)"
   [ "$rerun_changed" -eq 0 ] || { grep -B3 '^changed' "$state/logs/site-rerun.log" >&2; die "site.yml re-run changed $rerun_changed tasks"; }
 }
 
