@@ -77,7 +77,8 @@ lab_state() {  # a digest of what a rollout changes on the SIP hosts: addresses,
   local h
   for h in sip-a sip-b; do
     podman exec "sipha-lab-$h" sh -c 'ip -4 -o addr show; ip -4 route show table all | grep -v "^local \|^broadcast "; ip -4 rule;
-      cat /etc/network/interfaces.d/* /etc/network/if-up.d/sipha-routes /etc/sysctl.d/60-sipha-* /etc/sipha/* 2>/dev/null' \
+      cat /etc/network/interfaces.d/* /etc/network/if-up.d/sipha-routes /etc/sysctl.d/60-sipha-* /etc/sipha/* 2>/dev/null
+      true' \
       | sha256sum
   done
 }
@@ -105,7 +106,7 @@ rolling() {  # label [rolling.yml args]: rolling.yml on the live pair with SIP O
   for h in sip-a sip-b; do
     podman exec "sipha-lab-$h" sh -c "rm -rf $dir && mkdir -m 0700 $dir"
     podman cp "$ROOT/playbooks/files/sipha_sip_responder.py" "sipha-lab-$h:$dir/responder.py"
-    podman exec -d "sipha-lab-$h" python3 "$dir/responder.py" 198.18.1.10 "$h" "$dir/responder.log" 900
+    podman exec -d "sipha-lab-$h" python3 "$dir/responder.py" 198.18.1.10 "$h" "$dir/responder.log" 900 >/dev/null
   done
   n=1
   for phone in phone1 phone2; do
@@ -113,7 +114,7 @@ rolling() {  # label [rolling.yml args]: rolling.yml on the live pair with SIP O
     podman cp "$ROOT/playbooks/files/sipha_options.xml" "sipha-lab-$phone:$dir/options.xml"
     # 200 OPTIONS/s for at most 15 minutes; stopped below when the run is over
     podman exec -d "sipha-lab-$phone" timeout 900 sipp -sf "$dir/options.xml" -r 200 -rp 1000 -m 180000 -t u1 \
-      -i "198.18.$((n + 1)).50" -p 5070 -nostdin -timeout 900 198.18.1.10:5060
+      -i "198.18.$((n + 1)).50" -p 5070 -nostdin -timeout 900 198.18.1.10:5060 >/dev/null
     n=$((n + 1))
   done
   for _ in $(seq 1 50); do   # traffic answered before the run starts
