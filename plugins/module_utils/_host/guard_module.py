@@ -145,6 +145,8 @@ def run_apply_guard() -> None:
         if job["deadline"] > time.time():
             module.fail_json(msg="another guarded change (%s, token %s) is still armed until %.0f; nothing was armed"
                                  % (job["what"], previous, job["deadline"]), token=previous)
+        # past its deadline and never undone (its restorer did not run): undo it now, as it would have
+        _guard.restore(previous, by="request")
     if previous:
         os.remove(_guard.ACTIVE)
     _prune(keep=5)
