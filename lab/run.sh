@@ -65,6 +65,7 @@ holder() {  # the lab host that holds the VIP
 dry_run() {  # label [site.yml args]: site.yml --check --diff exits 0, shows drift, changes nothing
   local label=$1 sum_before sum_after
   shift
+  mkdir -p "$state/logs"
   sum_before=$(lab_state)
   playbook site "$state/logs/site-check-$label.log" --check --diff "$@" \
     || { tail -40 "$state/logs/site-check-$label.log" >&2; die "site.yml --check --diff ($label) failed"; }
