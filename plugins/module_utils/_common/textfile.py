@@ -14,7 +14,7 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._common import guard as _guard
 
-__all__ = ["guarded", "read_text", "remove_file", "write_text"]
+__all__ = ["guard_open", "guarded", "read_text", "remove_file", "write_text"]
 
 
 def read_text(path: str) -> t.Optional[str]:
@@ -24,6 +24,14 @@ def read_text(path: str) -> t.Optional[str]:
             return handle.read()
     except FileNotFoundError:
         return None
+
+
+def guard_open(module: t.Any) -> None:
+    """Before a module changes the kernel: an apply guard that rolled back or expired fails it, unchanged."""
+    try:
+        _guard.check_open()
+    except _guard.GuardClosed as err:
+        module.fail_json(msg="nothing was changed: %s" % err)
 
 
 def guarded(module: t.Any, path: str) -> None:

@@ -29,6 +29,7 @@ from ansible_collections.sipha.network.plugins.module_utils._common.source impor
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
 from ansible_collections.sipha.network.plugins.module_utils._host import heal as _heal
 from ansible_collections.sipha.network.plugins.module_utils._host.backends import registry as backends
+from ansible_collections.sipha.network.plugins.module_utils._host.runtime import Kernel
 
 __all__ = ["GUARD_SPEC", "RESTORER", "UNIT", "install_restorer", "run_apply_guard", "unit_text"]
 
@@ -96,18 +97,13 @@ def _start_restorer(module: t.Any, python: str, token: str) -> str:
 
 
 def _interface_names(module: t.Any, wanted: t.Sequence[str]) -> t.List[str]:
-    """Names for NICs given by name or MAC (as the host modules accept them)."""
-    by_mac = {}
-    for name in os.listdir("/sys/class/net"):
-        try:
-            with open("/sys/class/net/%s/address" % name, encoding="ascii") as handle:
-                by_mac[handle.read().strip().lower()] = name
-        except OSError:
-            continue
+    """Names for NICs given by name or MAC (as the host modules accept them), from the kernel's links."""
+    links = Kernel(module).links()
+    by_mac = {str(info["mac"]).lower(): name for name, info in links.items()}
     names = []
     for nic in wanted:
         name = by_mac.get(nic.lower(), nic)
-        if not os.path.isdir("/sys/class/net/%s" % name):
+        if name not in links:
             module.fail_json(msg="interfaces: no NIC %s on this host; nothing was armed" % nic)
         names.append(name)
     return names

@@ -32,7 +32,7 @@ from ansible_collections.sipha.network.plugins.module_utils._model.plan import (
 from ansible_collections.sipha.network.plugins.module_utils._host.runtime import Kernel
 from ansible_collections.sipha.network.plugins.module_utils._model.kernel import Route, TableMap
 from ansible_collections.sipha.network.plugins.module_utils._common import guard as _guard
-from ansible_collections.sipha.network.plugins.module_utils._common.textfile import remove_file, write_text
+from ansible_collections.sipha.network.plugins.module_utils._common.textfile import guard_open, remove_file, write_text
 
 #: Configuration files we write under /etc: root-owned, readable by root only (the tools that read
 #: them run as root). The rt_tables name file is the exception: unprivileged `ip` reads it.
@@ -91,8 +91,6 @@ class HostModule:
             return func(*args)
         except DesignError as err:
             self.module.fail_json(msg=str(err), field=err.field)
-        except _guard.GuardClosed as err:
-            self.module.fail_json(msg="nothing was changed: %s" % err)
 
     def plan(self) -> Plan:
         raise NotImplementedError
@@ -131,7 +129,7 @@ class HostModule:
         check = self.module.check_mode
         tool_lines = self.backend.pending(self)
         if (plan or tool_lines) and not check:
-            self.guard(_guard.check_open)
+            guard_open(self.module)
             self.before_apply(plan, lines + tool_lines)
             if self.backend.apply(self):
                 # the tool applied its configuration; fix what it leaves behind (NetworkManager keeps routes
@@ -335,10 +333,7 @@ def run_arp_sysctl() -> None:
         module.fail_json(msg=str(err), field=err.field)
     lines = plan.diff_lines()
     if plan and not module.check_mode:
-        try:
-            _guard.check_open()
-        except _guard.GuardClosed as err:
-            module.fail_json(msg="nothing was changed: %s" % err)
+        guard_open(module)
         for step in plan.ordered():
             _sysctl.write_proc(step.do[1], int(step.do[2]))
     written = write_text(module, params["path"], _sysctl.render_file(values, "arp_sysctl"), attributes=SYSTEM_FILE)
