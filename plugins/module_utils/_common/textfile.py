@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Write a text file from a module: check mode, diff, backup, atomic replace.
+"""Write a text file from a module: check mode, diff, backup, atomic and durable replace (fsync).
 
 Private module: no compatibility promise outside this collection.
 """
@@ -24,6 +24,15 @@ def read_text(path: str) -> t.Optional[str]:
             return handle.read()
     except FileNotFoundError:
         return None
+
+
+def _fsync_dir(directory: str) -> None:
+    """The rename itself durable: fsync the directory that holds the file."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def guard_open(module: t.Any) -> None:
@@ -81,6 +90,8 @@ def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sipha-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(new_text)
+            handle.flush()
+            os.fsync(handle.fileno())    # durable before the rename makes it the file
         if validate is not None:
             try:
                 validate(tmp)
@@ -88,6 +99,7 @@ def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
                 os.remove(tmp)
                 raise
         module.atomic_move(tmp, path)
+        _fsync_dir(directory)
     source = module.params if attributes is None else dict(attributes)
     file_args = module.load_file_common_arguments(source, path=path)
     if os.path.exists(path):
