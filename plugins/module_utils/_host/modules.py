@@ -45,8 +45,8 @@ DESIGN_SPEC: t.Dict[str, t.Any] = {
     "backend": {"type": "str", "choices": backends.choices(), "default": backends.AUTO},
 }
 
-__all__ = ["DESIGN_SPEC", "DualNic", "HostModule", "SipRoutes", "controller_path_problem", "run_apply_confirm",
-           "run_arp_sysctl", "run_dual_nic", "run_sip_routes"]
+__all__ = ["ARP_SPEC", "DESIGN_SPEC", "DualNic", "HostModule", "SipRoutes", "arp_sysctl_result",
+           "controller_path_problem", "run_apply_confirm", "run_arp_sysctl", "run_dual_nic", "run_sip_routes"]
 
 
 class HostModule:
@@ -55,11 +55,14 @@ class HostModule:
     extra_spec: t.Dict[str, t.Any] = {}
     part = NICS
 
-    def __init__(self) -> None:
-        spec = dict(DESIGN_SPEC)
-        spec.update(self.extra_spec)
-        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-        self.params = self.module.params
+    def __init__(self, module: t.Optional[AnsibleModule] = None,
+                 params: t.Optional[t.Mapping[str, t.Any]] = None) -> None:
+        """As its own module (no arguments), or as one part of another module (``host_check``), which passes
+        itself and this part's already validated ``params``."""
+        if module is None:
+            module = AnsibleModule(argument_spec=self.argument_spec(), supports_check_mode=True)
+        self.module = module
+        self.params = dict(module.params if params is None else params)
         self.design = self.guard(HostDesign.from_dict, self.params["design"])
         self.authoritative = self.params["mode"] == "authoritative"
         self.kernel = Kernel(self.module)
@@ -72,6 +75,12 @@ class HostModule:
         self.kernel.protocol = self.backend.route_protocol
         self.result: t.Dict[str, t.Any] = {"changed": False, "sip_nic": self.sip, "data_nic": self.data,
                                            "backend": self.backend.name}
+
+    @classmethod
+    def argument_spec(cls) -> t.Dict[str, t.Any]:
+        spec = dict(DESIGN_SPEC)
+        spec.update(cls.extra_spec)
+        return spec
 
     def detect_backend(self) -> Backend:
         """The distribution's own tool for persistent network configuration (the registry's order for auto)."""
@@ -124,6 +133,10 @@ class HostModule:
         return lines
 
     def run(self) -> None:
+        self.module.exit_json(**self.evaluate())
+
+    def evaluate(self) -> t.Dict[str, t.Any]:
+        """Plan, apply what differs (not in check mode) and persist; the module's result."""
         plan = self.guard(self.plan)
         lines = plan.diff_lines()
         check = self.module.check_mode
@@ -144,7 +157,7 @@ class HostModule:
         self.result["commands"] = [["ip"] + c if c[0] != "sysctl" else c for c in plan.commands()]
         if self.module._diff and lines:
             self.result["diff"] = [{"prepared": "\n".join(lines) + "\n"}] + self.file_diffs
-        self.module.exit_json(**self.result)
+        return self.result
 
 
 # ---- dual_nic -----------------------------------------------------------------
@@ -324,7 +337,11 @@ ARP_SPEC: t.Dict[str, t.Any] = {
 
 def run_arp_sysctl() -> None:
     module = AnsibleModule(argument_spec=ARP_SPEC, supports_check_mode=True)
-    params = module.params
+    module.exit_json(**arp_sysctl_result(module, module.params))
+
+
+def arp_sysctl_result(module: AnsibleModule, params: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """Set (not in check mode) and persist the ARP-flux sysctls of ``params`` (ARP_SPEC); the module's result."""
     try:
         values = _sysctl.desired(params["interfaces"], {k: params[k] for k in
                                                         ("arp_ignore", "arp_announce", "rp_filter", "arp_accept")})
@@ -345,7 +362,7 @@ def run_arp_sysctl() -> None:
         result["diff"] = [{"prepared": "\n".join(plan.diff_lines()) + "\n"}, written["diff"]]
     for warning in _sysctl.shadowed_by_all(values, _sysctl.read_proc):
         module.warn(warning)
-    module.exit_json(**result)
+    return result
 
 
 # ---- apply_confirm ------------------------------------------------------------

@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Body of the host_check module: what dual_nic, sip_routes and arp_sysctl would change, in one read.
+
+Each part runs the very planning code of its module in check mode (``HostModule.evaluate``,
+``arp_sysctl_result``), so "nothing differs" here means each of those modules would report ``changed=false``.
+One call instead of three: a rollout that finds the host as designed applies nothing and arms no guard, and a
+post-check reads the host once.
+
+Private module: no compatibility promise outside this collection.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.sipha.network.plugins.module_utils._host.modules import (
+    ARP_SPEC, DESIGN_SPEC, DualNic, HostModule, SipRoutes, arp_sysctl_result)
+from ansible_collections.sipha.network.plugins.module_utils._model.drift import drift_lines
+
+__all__ = ["CHECK_SPEC", "PART_OPTIONS", "run_host_check"]
+
+#: The options each part accepts (the rest of its module's options are about applying, not reading).
+PART_OPTIONS: t.Dict[str, t.Tuple[str, ...]] = {
+    "dual_nic": ("promote_secondaries", "keep_addresses", "sysctl_file"),
+    "sip_routes": ("rt_tables_file",),
+    "arp_sysctl": ("arp_ignore", "arp_announce", "rp_filter", "arp_accept", "path"),
+}
+
+CHECK_SPEC: t.Dict[str, t.Any] = dict(DESIGN_SPEC, **{part: {"type": "dict", "default": {}} for part in PART_OPTIONS})
+
+
+def _part_params(module: AnsibleModule, part: str, spec: t.Mapping[str, t.Any],
+                 given: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """``given`` (the part's options) validated against its module's spec, with that module's defaults."""
+    unknown = sorted(set(given) - set(PART_OPTIONS[part]))
+    if unknown:
+        module.fail_json(msg="%s: unsupported option(s) %s; supported: %s" % (
+            part, ", ".join(unknown), ", ".join(PART_OPTIONS[part])), field=part)
+    result = ArgumentSpecValidator(dict(spec)).validate(dict(given))
+    if result.error_messages:
+        module.fail_json(msg="%s: %s" % (part, "; ".join(result.error_messages)), field=part)
+    return dict(result.validated_parameters)
+
+
+def _host_part(module: AnsibleModule, part: str, cls: t.Type[HostModule]) -> t.Dict[str, t.Any]:
+    common = {name: module.params[name] for name in DESIGN_SPEC}
+    return cls(module, dict(common, **_part_params(module, part, cls.extra_spec, module.params[part]))).evaluate()
+
+
+def run_host_check() -> None:
+    module = AnsibleModule(argument_spec=CHECK_SPEC, supports_check_mode=True)
+    play_check_mode = module.check_mode
+    module.check_mode = True          # every part only reads, whatever the play's mode
+    parts = {"dual_nic": _host_part(module, "dual_nic", DualNic),
+             "sip_routes": _host_part(module, "sip_routes", SipRoutes)}
+    arp_spec = {name: option for name, option in ARP_SPEC.items() if name != "interfaces"}
+    arp = _part_params(module, "arp_sysctl", arp_spec, module.params["arp_sysctl"])
+    arp["interfaces"] = [parts["dual_nic"]["sip_nic"], parts["dual_nic"]["data_nic"]]
+    parts["arp_sysctl"] = arp_sysctl_result(module, arp)
+    changes = {part: list(result.get("changes", [])) for part, result in parts.items()}
+    every = [line for part in PART_OPTIONS for line in changes[part]]
+    result: t.Dict[str, t.Any] = {
+        # in a dry run it reports what the modules would change; otherwise it changed nothing
+        "changed": play_check_mode and bool(every),
+        "differs": bool(every),
+        "changes": changes,
+        "drift": drift_lines(every),
+        "sip_nic": parts["dual_nic"]["sip_nic"],
+        "data_nic": parts["dual_nic"]["data_nic"],
+        "backend": parts["dual_nic"]["backend"],
+    }
+    if module._diff and every:
+        result["diff"] = [diff for part in PART_OPTIONS for diff in parts[part].get("diff", [])]
+    module.exit_json(**result)
