@@ -246,6 +246,11 @@ connections_closed:
   returned: always
   type: list
   elements: str
+systemd:
+  description: Whether systemd runs on the host (a refresh timer can be a systemd timer).
+  returned: with O(state=present)
+  type: bool
+  sample: true
 """
 
 from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip_script

@@ -138,7 +138,7 @@ def run_vip_script() -> None:
     diffs.append({"before_header": "program files", "after_header": "program files", "before": "", "after": listing})
     module.exit_json(changed=bool(changed_files), files_changed=changed_files, program=params["path"],
                      config=config.as_dict(), connections_closed=closed, warnings=warnings,
-                     diff=diffs if module._diff else None)
+                     systemd=os.path.isdir("/run/systemd/system"), diff=diffs if module._diff else None)
 
 
 def remove_vip_script(module: AnsibleModule, params: t.Dict[str, t.Any], config: vc.VipConfig) -> None:
