@@ -4,6 +4,8 @@
 #                      nothing), the failover drill; prints the summary and leaves the lab up
 #   lab/run.sh bench [bench.py args]
 #                      the convergence benchmark (benchmarks/bench.py) on the lab, rolled out first; ~25 min
+#   lab/run.sh bench-rollout [N]
+#                      site.yml cold on a fresh lab and its changed=0 re-runs, N rounds (default 5); ~5 min
 #   lab/run.sh test    what `make test` runs: the same from a clean lab, plus validate.yml against an induced
 #                      both-hosts-hold-the-VIP and a router left with the old MAC; tears the lab down
 set -euo pipefail
@@ -23,17 +25,21 @@ changed_total() {  # sum of changed= in a PLAY RECAP
        END {print s + 0}' "$1"
 }
 
-rollout() {
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+secs() { printf '%d.%d' $(( $1 / 1000 )) $(( $1 % 1000 / 100 )); }  # ms -> seconds with one decimal
+
+rollout() {  # site.yml cold, then again (must change nothing); sets cold_ms and rerun_ms
   mkdir -p "$state/logs"
   local start
-  start=$(date +%s)
+  start=$(now_ms)
   playbook site "$state/logs/site-cold.log" || { tail -40 "$state/logs/site-cold.log" >&2; die "site.yml failed"; }
-  cold=$(( $(date +%s) - start ))
-  start=$(date +%s)
+  cold_ms=$(( $(now_ms) - start ))
+  start=$(now_ms)
   playbook site "$state/logs/site-rerun.log" || { tail -40 "$state/logs/site-rerun.log" >&2; die "site.yml re-run failed"; }
-  rerun=$(( $(date +%s) - start ))
+  rerun_ms=$(( $(now_ms) - start ))
   rerun_changed=$(changed_total "$state/logs/site-rerun.log")
-  log "site.yml over SSH (operator + sudo, safe apply on): cold ${cold}s (changed=$(changed_total "$state/logs/site-cold.log")), re-run ${rerun}s (changed=$rerun_changed, $(( 100 * rerun / cold ))% of cold)"
+  log "site.yml over SSH (operator + sudo, safe apply on): cold $(secs "$cold_ms")s (changed=$(changed_total "$state/logs/site-cold.log")), re-run $(secs "$rerun_ms")s (changed=$rerun_changed, $(( 100 * rerun_ms / cold_ms ))% of cold)"
   [ "$rerun_changed" -eq 0 ] || { grep -B3 '^changed' "$state/logs/site-rerun.log" >&2; die "site.yml re-run changed $rerun_changed tasks"; }
 }
 
@@ -74,14 +80,33 @@ dry_run() {  # label [site.yml args]: site.yml --check --diff exits 0, shows dri
   log "site.yml --check --diff ($label): exit 0, nothing changed; $(grep -c 'difference(s) from the design' "$state/logs/site-check-$label.log") host(s) with drift"
 }
 
-lab_state() {  # a digest of what a rollout changes on the SIP hosts: addresses, routes, rules, our files
+lab_state() {  # a digest of what a rollout changes on the SIP hosts: addresses, routes, rules, the marking table
+  # (without counters), our files
   local h
   for h in sip-a sip-b; do
     podman exec "sipha-lab-$h" sh -c 'ip -4 -o addr show; ip -4 route show table all | grep -v "^local \|^broadcast "; ip -4 rule;
+      nft -s list table inet sipha_qos 2>/dev/null;
       cat /etc/network/interfaces.d/* /etc/network/if-up.d/sipha-routes /etc/sysctl.d/60-sipha-* /etc/sipha/* 2>/dev/null
       true' \
       | sha256sum
   done
+}
+
+joint_rollback() {  # one guarded apply for the network and the marking: a failing QoS step undoes both
+  local before after
+  before=$(lab_state)
+  # a new device network (routes, rules, the hook file) and a new SIP DSCP (the marking table) change inside
+  # sip_host_network's guard; then the options file cannot be written (its directory is missing)
+  if playbook site "$state/logs/site-joint-rollback.log" \
+      -e '{"sipha_sip_device_networks": ["198.18.2.0/24", "198.18.3.0/24", "198.18.9.0/24"]}' \
+      -e sip_qos_sip_dscp=af31 -e sip_qos_options_file=/nonexistent/sip-server-options.cfg; then
+    die "site.yml passed although the options file could not be written"
+  fi
+  grep -q "and so was the network change guarded with them" "$state/logs/site-joint-rollback.log" \
+    || { tail -30 "$state/logs/site-joint-rollback.log" >&2; die "site.yml did not say the guarded change was undone"; }
+  after=$(lab_state)
+  [ "$before" = "$after" ] || die "after the failed QoS step, the network or the marking table was not put back"
+  log "site.yml with a QoS step failing after a network change: refused; routes, rules, files and the marking table as before"
 }
 
 holders() {  # every lab host that holds the VIP, space-separated
@@ -216,6 +241,23 @@ The lab is still up: ansible-playbook -i lab/inventory playbooks/validate.yml (o
 against it; lab/lab.sh garp r1 ignore makes a router ignore gratuitous ARP. Tear it down with: make lab-down
 TXT
     ;;
+  bench-rollout)
+    # site.yml cold (each on a fresh lab) and its changed=0 re-runs, N rounds: medians and p95 (benchmarks/results.md)
+    use_venv
+    rounds=${2:-5}
+    mkdir -p "$state/logs"
+    : >"$state/rollout-times.txt"
+    for _ in $(seq 1 "$rounds"); do
+      "$here/lab.sh" down >/dev/null 2>&1 || true
+      "$here/lab.sh" up >/dev/null
+      rollout
+      start=$(now_ms)
+      playbook site "$state/logs/site-rerun2.log" || die "site.yml second re-run failed"
+      echo "$cold_ms $rerun_ms $(( $(now_ms) - start ))" >>"$state/rollout-times.txt"
+    done
+    python3 "$ROOT/benchmarks/rollout_times.py" "$state/rollout-times.txt"
+    "$here/lab.sh" down
+    ;;
   bench)
     "$ROOT/ci/bootstrap.sh" all
     use_venv
@@ -234,6 +276,7 @@ TXT
     dry_run drift -e '{"sipha_sip_device_networks": ["198.18.2.0/24", "198.18.3.0/24", "198.18.9.0/24"]}'
     grep -q "route 198.18.9.0/24 via 198.18.1.2 dev .*: missing" "$state/logs/site-check-drift.log" \
       || die "site.yml --check --diff did not show the missing route to 198.18.9.0/24"
+    joint_rollback
     vip_stays
     rolling_change
     "$here/lab.sh" garp r2 ignore
