@@ -26,6 +26,7 @@ import time
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.vip import Router, VipConfig
+from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import Spawned
 
 __all__ = ["RouterFlush", "close_masters", "ensure_masters", "explain", "flush_all", "master_alive"]
@@ -227,8 +228,7 @@ def ensure_masters(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
             results.append({"name": router.name, "warm": True, "started": False})
             continue
         log = config.control_path(router) + ".log"
-        with open(log, "w", encoding="utf-8"):
-            pass
+        os.close(private_open(log))   # root's alone (0600): ssh -E appends to it
         argv = config.ssh_argv(router, "master")
         argv[1:1] = ["-E", log]
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

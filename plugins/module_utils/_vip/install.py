@@ -25,7 +25,7 @@ from ansible_collections.sipha.network.plugins.module_utils._common.source impor
 SHIPPED = ("_model.vip_defaults", "_model.errors", "_model.checks", "_model.router", "_model.vip",
            "_router.vendors.base", "_router.vendors.linux", "_router.vendors.ios", "_router.vendors.junos", "_router.vendors.registry",
            "_router.vendors.target", "_vip.arp", "_vip.netlink", "_vip.cli", "_vip.spawn", "_vip.lock", "_vip.fast",
-           "_vip.flush", "_vip.program", "_vip.launcher")
+           "_vip.durable", "_vip.flush", "_vip.program", "_vip.launcher")
 HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
 
 # Make the import closure explicit so that the module's payload carries every shipped file.

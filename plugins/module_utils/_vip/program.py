@@ -39,6 +39,7 @@ from ansible_collections.sipha.network.plugins.module_utils._vip import lock
 from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._vip.cli import DEFAULT_CONFIG, Options, UsageError
+from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH
 
 __all__ = ["COMMANDS", "Host", "Log", "SAVED", "TakeoverError", "announce_schedule", "announcer_flags",
@@ -169,8 +170,7 @@ class Host:
         child = subprocess.Popen([sys.executable, "-I", "-S", program, "--config", config_path, "_announce"] + flags,
                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  close_fds=True, start_new_session=True)
-        with open(os.open(self._pidfile(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
-                  encoding="utf-8") as handle:
+        with open(private_open(self._pidfile()), "w", encoding="utf-8") as handle:
             handle.write("%d\n" % child.pid)
         return child.pid
 

@@ -282,3 +282,20 @@ def test_no_import_cycle_in_the_program():
     for name in vi.SHIPPED:
         assert not reaches(name, name), "%s imports itself through %s" % (name, sorted(importers[name]))
     assert "_vip.program" not in importers["_vip.fast"] and "_vip.launcher" not in importers["_vip.fast"]
+
+
+# files under the run dir are the program's own (issue 13, fault 10) ----------------------------------------------
+def test_master_log_files_are_created_0600(tmp_path, fake_ssh):
+    """The ssh -E log of each master is root's alone, whatever the umask, and an old 0644 one is tightened."""
+    config = flush_config(tmp_path, ["198.51.100.2", "198.51.100.3"], timeout_ms=100)
+    old = pathlib.Path(config.control_path(config.routers[1]) + ".log")
+    old.write_text("an earlier run's log\n")
+    os.chmod(old, 0o644)
+    previous = os.umask(0o022)
+    try:
+        vf.ensure_masters(config)
+    finally:
+        os.umask(previous)
+    for router in config.routers:
+        mode = os.stat(config.control_path(router) + ".log").st_mode & 0o777
+        assert mode == 0o600, "%s.log is %o" % (config.control_path(router), mode)
