@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
-import syslog
 import threading
 import time
 import typing as t
@@ -42,9 +42,10 @@ from ansible_collections.sipha.network.plugins.module_utils._vip.cli import DEFA
 from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH
 
-__all__ = ["COMMANDS", "Host", "Log", "SAVED", "TakeoverError", "announce_schedule", "announcer_flags",
-           "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up",
-           "fast_values", "frames_for", "log_flush", "main", "run", "usage"]
+__all__ = ["COMMANDS", "Host", "LOG_INFO", "LOG_WARNING", "Log", "SAVED", "SYSLOG_PATH", "Syslog", "TakeoverError",
+           "announce_schedule", "announcer_flags", "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down",
+           "cmd_refresh", "cmd_status", "cmd_up", "fast_values", "frames_for", "log_flush", "main", "run", "usage",
+           "write_out"]
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
 
@@ -55,15 +56,90 @@ class TakeoverError(Exception):
         self.code = code
 
 
-class Log:
-    """Steps with their time since the program started; each goes to stderr and syslog at once."""
+#: syslog(3)'s socket, its facility (daemon) and severities, and the longest line sent (the rest is cut)
+SYSLOG_PATH = "/dev/log"
+LOG_DAEMON, LOG_WARNING, LOG_INFO = 3 << 3, 4, 6
+SYSLOG_MAX = 2048
 
-    def __init__(self, command: str, t0: float, quiet: bool = False) -> None:
+
+class Syslog:
+    """Lines for the journal as syslog(3) sends them (RFC 3164 datagrams on /dev/log), but never waiting.
+
+    syslog(3) sends on a blocking socket: when the journal stops reading, its queue fills (10 datagrams)
+    and the takeover would stop in the middle of a step. This socket is non-blocking: a line that does not
+    fit is dropped at once and counted (``dropped``, in the run's record); the takeover goes on."""
+
+    def __init__(self, ident: str, path: str = SYSLOG_PATH) -> None:
+        self.ident = ident
+        self.path = path
+        self.dropped = 0
+        self.sock: t.Optional[socket.socket] = None
+        self._connect()
+
+    def _connect(self) -> bool:
+        try:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK)
+        except OSError:
+            return False
+        try:
+            sock.connect(self.path)
+        except OSError:
+            sock.close()
+            return False
+        self.sock = sock
+        return True
+
+    def send(self, severity: int, line: str) -> bool:
+        """One line; False (and counted) when it was dropped: no journal, or its queue is full."""
+        data = ("<%d>%s %s[%d]: %s" % (LOG_DAEMON | severity, time.strftime("%b %e %H:%M:%S"), self.ident,
+                                       os.getpid(), line)).encode("utf-8", "replace")[:SYSLOG_MAX]
+        for _attempt in range(2):
+            if self.sock is None and not self._connect():
+                break
+            try:
+                self.sock.send(data)   # type: ignore[union-attr]
+                return True
+            except BlockingIOError:
+                break              # the journal is behind: drop this line rather than wait for it
+            except OSError:        # the journal restarted (ECONNREFUSED, ENOTCONN): connect again once
+                self.close()
+        self.dropped += 1
+        return False
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def write_out(name: str, text: str) -> bool:
+    """Write to sys.stdout or sys.stderr (``name``); False when it is closed or broken (None, EPIPE, EIO).
+
+    A broken stream is replaced by None, so that Python's flush at exit does not fail again and turn the
+    program's exit code into 120: what was written there is lost, the takeover and its record are not."""
+    try:
+        stream = getattr(sys, name)
+        stream.write(text)
+        stream.flush()
+        return True
+    except (AttributeError, OSError, ValueError):   # None, EPIPE / EIO, or closed
+        setattr(sys, name, None)
+        return False
+
+
+class Log:
+    """Steps with their time since the program started; each goes to stderr and syslog at once.
+
+    Neither can stop the run: stderr that is closed or broken is given up (``stderr_lost``), and syslog
+    drops what the journal cannot take at once (``Syslog``)."""
+
+    def __init__(self, command: str, t0: float, quiet: bool = False, syslog_path: str = SYSLOG_PATH) -> None:
         self.command = command
         self.t0 = t0
         self.quiet = quiet
+        self.stderr_lost = False
         self.steps: t.List[t.Dict[str, t.Any]] = []
-        syslog.openlog("sipha-vip", syslog.LOG_PID, syslog.LOG_DAEMON)
+        self.syslog = Syslog("sipha-vip", syslog_path)
 
     def ms(self) -> float:
         return round((time.monotonic() - self.t0) * 1000.0, 1)
@@ -82,10 +158,17 @@ class Log:
         self.steps.append(entry)
         line = "%s: +%.1f ms %s%s" % (self.command, entry["ms"], entry["step"],
                                       ": " + entry["detail"] if entry.get("detail") else "")
-        syslog.syslog(syslog.LOG_WARNING if warning else syslog.LOG_INFO, line)
-        if not self.quiet:
-            sys.stderr.write("sipha-vip %s%s\n" % ("WARNING " if warning else "", line))
-            sys.stderr.flush()
+        self.syslog.send(LOG_WARNING if warning else LOG_INFO, line)
+        if not self.quiet and not self.stderr_lost:
+            if not write_out("stderr", "sipha-vip %s%s\n" % ("WARNING " if warning else "", line)):
+                self.stderr_lost = True
+                self.syslog.send(LOG_WARNING, "%s: stderr is closed or broken; logging to syslog only"
+                                 % self.command)
+
+    def health(self) -> t.Dict[str, t.Any]:
+        """What the record says of the log itself: lines stderr or syslog did not take."""
+        return dict(({"stderr_lost": True} if self.stderr_lost else {}),
+                    **({"syslog_dropped": self.syslog.dropped} if self.syslog.dropped else {}))
 
 
 def run(argv: t.List[str], timeout: float = 10.0) -> subprocess.CompletedProcess:
@@ -426,8 +509,7 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
     try:
         options = Options(sys.argv[1:] if argv is None else argv)
     except UsageError as error:
-        (sys.stderr if error.code else sys.stdout).write(("sipha-vip: %s\n\n" % error if str(error) else "")
-                                                         + usage())
+        write_out("stderr" if error.code else "stdout", ("sipha-vip: %s\n\n" % error if str(error) else "") + usage())
         return error.code
     options.e0 = time.time() - (time.monotonic() - t0) if e0 is None else e0
     options.head = head   # type: ignore[attr-defined]
@@ -469,11 +551,16 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
                  ("VIP held; routers not flushed: %s" % ", ".join(failed)) if failed else "", warning=bool(failed))
     record["exit"] = code
     record["steps"] = log.steps
+    record.update(log.health())
     if options.command in SAVED and not record.get("busy"):
         try:
             host.save(SAVED[options.command], record)
         except OSError as error:
             log.step("state not saved", str(error), warning=True)
     if options.json or options.command == "status":
-        sys.stdout.write(json.dumps(record, indent=2 if options.command == "status" else None, sort_keys=True) + "\n")
+        text = json.dumps(record, indent=2 if options.command == "status" else None, sort_keys=True) + "\n"
+        if not write_out("stdout", text):
+            log.syslog.send(LOG_WARNING, "%s: stdout is closed or broken; the record is in %s"
+                            % (options.command, os.path.join(config.state_dir, "state.json")))
+    log.syslog.close()
     return code

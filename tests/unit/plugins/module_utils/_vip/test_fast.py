@@ -355,3 +355,51 @@ def test_installed_program_takes_the_fast_path_only_with_a_valid_copy(tmp_path, 
     assert down["removed"] is True and down["fast_path"]
     assert [s["step"] for s in down["steps"]][:3] == ["start", "lock", "vip removed"]
     assert after_touch["fast_path"] is False and after_touch["added"] is True   # changed file: the whole program
+
+
+# a closed or broken stderr never stops a takeover (issue 13, fault 4) --------------------------------------------
+BROKEN_STDERR = """
+import json, os, subprocess, sys
+program, config, state, how = sys.argv[1:5]
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+subprocess.run([program, "--config", config, "--quiet", "status"], stdout=subprocess.DEVNULL, check=True)
+reader, writer = os.pipe()
+os.close(reader)                                            # nobody reads stderr: EPIPE on each write
+stderr = {"closed": None, "epipe": writer}[how]
+argv = [program, "--config", config] + sys.argv[5:] + ["up"]
+close = [2] if how == "closed" else []
+done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                      preexec_fn=(lambda: [os.close(fd) for fd in close]), check=False)
+shown = subprocess.run(["ip", "-4", "-o", "address", "show", "dev", "lo"], capture_output=True, text=True)
+try:
+    with open(os.path.join(state, "state.json"), encoding="utf-8") as handle:
+        record = json.load(handle)["last_up"]
+except OSError:
+    record = {"exit": "no record", "fast_path": None, "steps": []}
+print(json.dumps({"code": done.returncode, "held": "198.51.100.10/32" in shown.stdout, "exit": record["exit"],
+                  "fast_path": record["fast_path"], "steps": [s["step"] for s in record["steps"]],
+                  "stderr_lost": record.get("stderr_lost")}))
+"""
+
+
+@pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
+@pytest.mark.parametrize("how", ["closed", "epipe"])
+@pytest.mark.parametrize("switches", [[], ["--no-fast"]])
+def test_up_with_a_closed_or_broken_stderr_takes_the_vip_and_says_so(tmp_path, how, switches):
+    """stderr closed (fd 2 shut, sys.stderr None) or a pipe nobody reads (EPIPE): exit 0, the VIP held, the
+    record written, on the fast path and the whole program's."""
+    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
+    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pathlib.Path(path).write_text(text)
+        os.chmod(path, int(mode, 8))
+    config = tmp_path / "vip.json"
+    config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo", "run_dir": str(run_dir),
+                                  "state_dir": str(tmp_path / "state"), "flush": {"enabled": False},
+                                  "garp": {"count": 1, "repeat_after_ms": 0}, "probe_ms": 50}))
+    done = in_netns("/usr/bin/python3", "-c", BROKEN_STDERR, str(program), str(config), str(tmp_path / "state"), how,
+                    *switches)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["code"] == 0 and got["held"] and got["exit"] == 0, got
+    assert got["fast_path"] == (not switches) and got["steps"][-1] == "done" and got["stderr_lost"], got

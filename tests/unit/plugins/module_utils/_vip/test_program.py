@@ -299,3 +299,57 @@ def test_master_log_files_are_created_0600(tmp_path, fake_ssh):
     for router in config.routers:
         mode = os.stat(config.control_path(router) + ".log").st_mode & 0o777
         assert mode == 0o600, "%s.log is %o" % (config.control_path(router), mode)
+
+
+# a closed or broken stderr, and a stalled syslog (issue 13, fault 4) ---------------------------------------------
+class BrokenStream:
+    """A stderr whose reader went away (EPIPE) or whose device fails (EIO)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def write(self, text):
+        raise self.error
+
+    def flush(self):
+        raise self.error
+
+
+def closed_stream(tmp_path):
+    stream = open(tmp_path / "closed", "w", encoding="utf-8")
+    stream.close()
+    return stream
+
+
+@pytest.mark.parametrize("stderr", ["none", "epipe", "eio", "closed"])
+def test_log_survives_a_closed_or_broken_stderr(tmp_path, monkeypatch, stderr):
+    stream = {"none": None, "epipe": BrokenStream(BrokenPipeError(32, "Broken pipe")),
+              "eio": BrokenStream(OSError(5, "Input/output error")), "closed": closed_stream(tmp_path)}[stderr]
+    monkeypatch.setattr(sys, "stderr", stream)
+    log = tk.Log("up", time.monotonic())
+    log.step("vip added", "198.51.100.10/32 dev lo")
+    log.step("done")
+    assert [entry["step"] for entry in log.steps] == ["vip added", "done"]
+
+
+def test_a_stalled_syslog_never_blocks_the_log(tmp_path):
+    """The journal stops reading /dev/log: each line is sent without waiting and dropped when the socket's
+    queue is full (counted), instead of blocking the takeover in syslog(3)."""
+    import socket   # pylint: disable=import-outside-toplevel
+    path = str(tmp_path / "log")
+    journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    journal.bind(path)
+    try:
+        sink = tk.Syslog("sipha-vip", path)
+        started = time.monotonic()
+        for index in range(300):
+            sink.send(tk.LOG_INFO, "up: +%d.0 ms step %d" % (index, index))
+        assert time.monotonic() - started < 1.0
+        assert 0 < sink.dropped < 300
+        first = journal.recv(4096).decode()
+        assert first.startswith("<30>") and (" sipha-vip[%d]: up: +0.0 ms step 0" % os.getpid()) in first, first
+    finally:
+        journal.close()
+    gone = tk.Syslog("sipha-vip", str(tmp_path / "nothing-here"))
+    gone.send(tk.LOG_WARNING, "no journal at all")                  # not an error either
+    assert gone.dropped == 1
