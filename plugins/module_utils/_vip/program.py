@@ -44,7 +44,7 @@ from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SA
 
 __all__ = ["COMMANDS", "Host", "LOG_INFO", "LOG_WARNING", "Log", "SAVED", "SYSLOG_PATH", "Syslog", "TakeoverError",
            "announce_schedule", "announcer_flags", "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down",
-           "cmd_refresh", "cmd_status", "cmd_up", "fast_values", "frames_for", "log_flush", "main", "run", "usage",
+           "cmd_refresh", "cmd_status", "cmd_up", "clear_vip", "fast_values", "frames_for", "log_flush", "main", "run", "usage",
            "write_out"]
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
@@ -186,11 +186,21 @@ class Host:
     def nic_exists(self) -> bool:
         return os.path.isdir("/sys/class/net/%s" % self.config.interface)
 
-    def held(self) -> bool:
+    def vip_addresses(self) -> t.List[str]:
+        """Every address of the NIC that is the VIP, whatever its prefix (``A/P``; the config's or one added by
+        hand): the kernel removes an address only with its own prefix."""
         shown = run(self.config.addr_show_argv())
         if shown.returncode != 0:
             raise TakeoverError("cannot read the addresses of %s: %s" % (self.config.interface, shown.stderr.strip()))
-        return bool(shown.stdout.strip())
+        found = []
+        for line in shown.stdout.splitlines():
+            fields = line.split()
+            if len(fields) > 3 and fields[2] == "inet" and fields[3].split("/")[0] == self.config.vip:
+                found.append(fields[3])
+        return found
+
+    def held(self) -> bool:
+        return bool(self.vip_addresses())
 
     def add(self) -> bool:
         """Add the VIP (rtnetlink, as ``ip address add`` does); False if it was there already."""
@@ -377,27 +387,45 @@ def log_flush(log: Log, result: t.Dict[str, t.Any]) -> None:
         log.step("router %s NOT flushed" % result["name"], result["error"], warning=True)
 
 
+def clear_vip(config: vc.VipConfig, host: Host, log: Log) -> t.List[str]:
+    """After the VIP/prefix was removed (or was not there), under the lock: the VIP under any other prefix
+    goes too, so that only one host answers for it; the ones removed. Exit 1 if any is still there."""
+    removed = []
+    for cidr in host.vip_addresses():
+        if nl.delete_address(config.interface, config.vip, int(cidr.split("/")[1])) == 0:
+            removed.append(cidr)
+            log.step("vip removed with another prefix", "%s dev %s (the config says /%d: added by hand?)"
+                     % (cidr, config.interface, config.prefix), warning=True)
+    left = host.vip_addresses()
+    if left:
+        raise TakeoverError("the VIP is still on %s as %s after down: both hosts may answer for %s; remove it "
+                            "(ip -4 address del %s dev %s)" % (config.interface, ", ".join(left), config.vip,
+                                                               left[0], config.interface))
+    return removed
+
+
 def cmd_down(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
     record: t.Dict[str, t.Any] = {"command": "down", "vip": config.cidr, "interface": config.interface,
-                                  "started_epoch": options.e0}
+                                  "started_epoch": options.e0, "removed_other_prefix": []}
     head: t.Optional[fast.Head] = getattr(options, "head", None)
     host.prepare_dirs()
     record["fast_path"] = head is not None
     if head is not None:   # the fast path stopped the announcer and removed the VIP, holding the lock
         host.lock_fd = head.lock_fd
         record["removed"] = head.removed
-        host.unlock()
-        record["held"] = False
-        return record
-    if not host.lock(config.lock_timeout_ms):
+    elif not host.lock(config.lock_timeout_ms):
         raise TakeoverError("another sipha-vip run held the lock for more than %d ms" % config.lock_timeout_ms,
                             EXIT_LOCK)
     try:
-        log.step("lock")
-        if host.stop_announcer():
-            log.step("background announcer stopped")
-        record["removed"] = host.remove() if host.nic_exists() else False
-        log.step("vip removed" if record["removed"] else "vip was not held", config.cidr)
+        if head is None:
+            log.step("lock")
+            if host.stop_announcer():
+                log.step("background announcer stopped")
+            record["removed"] = host.remove() if host.nic_exists() else False
+            log.step("vip removed" if record["removed"] else "vip was not held", config.cidr)
+        if host.nic_exists():
+            record["removed_other_prefix"] = clear_vip(config, host, log)
+            record["removed"] = record["removed"] or bool(record["removed_other_prefix"])
     finally:
         host.unlock()
     record["held"] = False

@@ -403,3 +403,36 @@ def test_up_with_a_closed_or_broken_stderr_takes_the_vip_and_says_so(tmp_path, h
     got = json.loads(done.stdout)
     assert got["code"] == 0 and got["held"] and got["exit"] == 0, got
     assert got["fast_path"] == (not switches) and got["steps"][-1] == "done" and got["stderr_lost"], got
+
+
+# down leaves no address equal to the VIP (issue 13, fault 6) -------------------------------------------------------
+DOWN_OTHER_PREFIX = """
+set -e
+ip link set lo up
+"$0" --config "$1" --quiet status >/dev/null
+ip -4 address add 198.51.100.10/24 dev lo
+set +e
+"$0" --config "$1" --json --quiet $2 down
+echo "exit $?"
+ip -4 -o address show dev lo to 198.51.100.10/32 | wc -l
+"""
+
+
+@pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
+@pytest.mark.parametrize("switches", ["", "--no-fast"])
+def test_down_removes_the_vip_with_another_prefix_from_the_kernel(tmp_path, switches):
+    """The VIP added by hand as /24: down (fast path, or the whole program's) removes it, or both hosts hold it."""
+    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
+    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pathlib.Path(path).write_text(text)
+        os.chmod(path, int(mode, 8))
+    config = tmp_path / "vip.json"
+    config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo", "run_dir": str(run_dir),
+                                  "state_dir": str(tmp_path / "state"), "flush": {"enabled": False}}))
+    done = in_netns("sh", "-c", DOWN_OTHER_PREFIX, str(program), str(config), switches)
+    assert done.returncode == 0, done.stderr
+    record, code, left = done.stdout.splitlines()
+    assert (code, left.strip()) == ("exit 0", "0"), done.stdout + done.stderr
+    record = json.loads(record)
+    assert record["fast_path"] == (not switches) and record["removed_other_prefix"] == ["198.51.100.10/24"]

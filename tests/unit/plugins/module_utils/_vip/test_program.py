@@ -353,3 +353,54 @@ def test_a_stalled_syslog_never_blocks_the_log(tmp_path):
     gone = tk.Syslog("sipha-vip", str(tmp_path / "nothing-here"))
     gone.send(tk.LOG_WARNING, "no journal at all")                  # not an error either
     assert gone.dropped == 1
+
+
+# down leaves no address equal to the VIP, whatever its prefix (issue 13, fault 6) --------------------------------
+class FakeKernel:
+    """The NIC's IPv4 addresses as rtnetlink and ``ip -4 -o address show`` see them; ``stuck``: ones a delete
+    cannot remove."""
+
+    def __init__(self, *cidrs, stuck=()):
+        self.cidrs = list(cidrs)
+        self.stuck = set(stuck)
+
+    def delete_address(self, interface, address, prefix):
+        cidr = "%s/%d" % (address, prefix)
+        if cidr not in self.cidrs:
+            return 99                                               # EADDRNOTAVAIL, as the kernel answers
+        if cidr not in self.stuck:
+            self.cidrs.remove(cidr)
+        return 0
+
+    def run(self, argv, timeout=10.0):
+        assert argv[:7] == ["ip", "-4", "-o", "address", "show", "dev", "lo"], argv
+        wanted = argv[-1].split("/")[0] if "to" in argv else None
+        lines = ["1: lo    inet %s scope global lo\\       valid_lft forever preferred_lft forever" % cidr
+                 for cidr in self.cidrs if wanted is None or cidr.split("/")[0] == wanted]
+        return subprocess.CompletedProcess(argv, 0, "".join(line + "\n" for line in lines), "")
+
+
+def down_with(tmp_path, monkeypatch, kernel):
+    config = vc.parse(open(write_config(tmp_path)).read())
+    monkeypatch.setattr(tk.nl, "delete_address", kernel.delete_address)
+    monkeypatch.setattr(tk, "run", kernel.run)
+    monkeypatch.setattr(tk.Host, "nic_exists", lambda self: True)
+    options = tk.Options(["--config", "x", "down"])
+    return tk.cmd_down(config, tk.Host(config), tk.Log("down", time.monotonic(), quiet=True), options)
+
+
+def test_down_removes_the_vip_held_with_another_prefix(tmp_path, monkeypatch):
+    """198.51.100.10/24 added by hand: the delete of /32 answers EADDRNOTAVAIL, yet the VIP is there."""
+    kernel = FakeKernel("127.0.0.1/8", "198.51.100.10/24")
+    record = down_with(tmp_path, monkeypatch, kernel)
+    assert kernel.cidrs == ["127.0.0.1/8"], kernel.cidrs
+    assert record["removed"] is True and record["removed_other_prefix"] == ["198.51.100.10/24"]
+    assert record["held"] is False
+
+
+def test_down_that_cannot_remove_the_vip_fails_naming_it(tmp_path, monkeypatch):
+    kernel = FakeKernel("198.51.100.10/32", "198.51.100.10/24", stuck=["198.51.100.10/24"])
+    with pytest.raises(tk.TakeoverError) as raised:
+        down_with(tmp_path, monkeypatch, kernel)
+    assert raised.value.code == tk.EXIT_FAILED
+    assert "198.51.100.10/24" in str(raised.value) and "lo" in str(raised.value), str(raised.value)
