@@ -72,9 +72,9 @@ class Syslog:
     def __init__(self, ident: str, path: str = SYSLOG_PATH) -> None:
         self.ident = ident
         self.path = path
-        self.dropped = 0
+        self.dropped = 0      # lines the journal did not take (its queue full, or gone since)
         self.sock: t.Optional[socket.socket] = None
-        self._connect()
+        self.missing = not self._connect()   # no journal at all (no /dev/log): nothing is sent, as syslog(3)
 
     def _connect(self) -> bool:
         try:
@@ -90,7 +90,9 @@ class Syslog:
         return True
 
     def send(self, severity: int, line: str) -> bool:
-        """One line; False (and counted) when it was dropped: no journal, or its queue is full."""
+        """One line; False when it was dropped: no journal, or its queue is full (counted)."""
+        if self.missing:
+            return False
         data = ("<%d>%s %s[%d]: %s" % (LOG_DAEMON | severity, time.strftime("%b %e %H:%M:%S"), self.ident,
                                        os.getpid(), line)).encode("utf-8", "replace")[:SYSLOG_MAX]
         for _attempt in range(2):
