@@ -96,10 +96,10 @@ def remember(config_path: str, stat: os.stat_result, values: t.Mapping[str, t.An
     path = os.path.join(values["run_dir"], CACHE_NAME)
     if recall_file(path) == entry:
         return False
-    temp = "%s.%d" % (path, os.getpid())
-    with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-        marshal.dump(entry, handle)
-    os.replace(temp, path)
+    # never on the fast path (the whole program calls this): durable's tempfile costs imports
+    # pylint: disable-next=import-outside-toplevel
+    from ansible_collections.sipha.network.plugins.module_utils._vip import durable
+    durable.replace(path, marshal.dumps(entry), 0o600)
     return True
 
 
@@ -194,12 +194,14 @@ class Head:
 
 def _acted(options: Options, t0: float, run_dir: str, up: bool,
            act: t.Callable[[t.Dict[str, t.Any], Head], int],
-           done: t.Tuple[int, ...]) -> t.Optional[t.Tuple[t.Dict[str, t.Any], Head, int]]:
-    """With the validated copy and the lock (taken without waiting), ``act``; its errno must be in ``done``.
-    Returns the copy, a Head holding the lock and the errno, or None with the lock free again."""
+           done: t.Tuple[int, ...],
+           given: t.Optional[t.Dict[str, t.Any]] = None) -> t.Optional[t.Tuple[t.Dict[str, t.Any], Head, int]]:
+    """With the validated copy (``given``, or the one of the config as it is) and the lock (taken without
+    waiting), ``act``; its errno must be in ``done``. Returns the copy, a Head holding the lock and the
+    errno, or None with the lock free again."""
     head = None
     try:
-        entry = recall(options.config, run_dir)
+        entry = recall(options.config, run_dir) if given is None else given
         if entry is None or (up and entry["split_brain"] != "proceed"):
             return None
         fd = lock.acquire(entry["run_dir"])   # contended: the whole program waits for it
@@ -218,11 +220,13 @@ def _acted(options: Options, t0: float, run_dir: str, up: bool,
     return entry, head, code
 
 
-def take(options: Options, t0: float, run_dir: str) -> t.Optional[Head]:
-    """``up``: lock, add the VIP, send the first round and start the warm flushes from the validated copy;
-    None if it was not done (then nothing was changed and the lock is free again)."""
+def take(options: Options, t0: float, run_dir: str,
+         entry: t.Optional[t.Dict[str, t.Any]] = None) -> t.Optional[Head]:
+    """``up``: lock, add the VIP, send the first round and start the warm flushes from the validated copy
+    (``entry``: this one, whatever the config file is now); None if it was not done (then nothing was
+    changed and the lock is free again)."""
     acted = _acted(options, t0, run_dir, True, lambda entry, head: nl.add_address(
-        entry["interface"], entry["vip"], entry["prefix"], entry["label"]), (0, EEXIST))
+        entry["interface"], entry["vip"], entry["prefix"], entry["label"]), (0, EEXIST), entry)
     if acted is None:
         return None
     entry, head, code = acted

@@ -48,4 +48,4 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run
         os.nice(fast.NICE_AFTER)   # the VIP is taken (or given up) and announced: the rest is bookkeeping
     # pylint: disable-next=import-outside-toplevel
     from ansible_collections.sipha.network.plugins.module_utils._vip import program
-    return program.main(argv, t0=t0, e0=e0, head=head)
+    return program.main(argv, t0=t0, e0=e0, head=head, run_dir=run_dir)

@@ -39,15 +39,19 @@ from ansible_collections.sipha.network.plugins.module_utils._vip import lock
 from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._vip.cli import DEFAULT_CONFIG, Options, UsageError
+from ansible_collections.sipha.network.plugins.module_utils._vip import durable
 from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
-from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH
+from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH, collect
 
-__all__ = ["COMMANDS", "Host", "LOG_INFO", "LOG_WARNING", "Log", "SAVED", "SYSLOG_PATH", "Syslog", "TakeoverError",
-           "announce_schedule", "announcer_flags", "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down",
-           "cmd_refresh", "cmd_status", "cmd_up", "clear_vip", "fast_values", "frames_for", "log_flush", "main", "run", "usage",
-           "write_out"]
+__all__ = ["COMMANDS", "ConfigProblem", "Host", "LOG_INFO", "LOG_WARNING", "Log", "SAVED", "SYSLOG_PATH", "Syslog",
+           "TakeoverError", "announce_schedule", "announcer_flags", "clear_vip", "cmd_announce", "cmd_check",
+           "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up", "fast_values", "frames_for",
+           "log_flush", "main", "print_record", "read_config", "remember_locked", "run", "save_record",
+           "up_from_copy", "usage", "write_out"]
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
+#: how long a run that does not hold the lock any more waits for it to save its record
+SAVE_LOCK_WAIT_MS = 200
 
 
 class TakeoverError(Exception):
@@ -178,12 +182,21 @@ def run(argv: t.List[str], timeout: float = 10.0) -> subprocess.CompletedProcess
                           timeout=timeout, check=False, universal_newlines=True)
 
 
+def _whole_json(data: bytes) -> bool:
+    try:
+        json.loads(data.decode("utf-8"))
+    except ValueError:
+        return False
+    return True
+
+
 class Host:
     """This SIP host's side: the VIP on the NIC, the lock, the state file."""
 
     def __init__(self, config: vc.VipConfig) -> None:
         self.config = config
         self.lock_fd: t.Optional[int] = None
+        self.state_error: t.Optional[str] = None
 
     def nic_exists(self) -> bool:
         return os.path.isdir("/sys/class/net/%s" % self.config.interface)
@@ -233,22 +246,28 @@ class Host:
         lock.release(self.lock_fd)
         self.lock_fd = None
 
+    def state_path(self) -> str:
+        return os.path.join(self.config.state_dir, "state.json")
+
     def state(self) -> t.Dict[str, t.Any]:
+        """The records of the last runs; {} when there are none yet, or when the file is torn (then
+        ``state_error`` says so, naming the file, and the next save starts it anew)."""
+        self.state_error = None
         try:
-            with open(os.path.join(self.config.state_dir, "state.json"), encoding="utf-8") as handle:
-                data = json.load(handle)
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
+            data = json.loads(durable.read_whole(self.state_path(), _whole_json))
+        except FileNotFoundError:
             return {}
+        except (OSError, ValueError) as error:
+            self.state_error = str(error) if isinstance(error, durable.TornFile) else \
+                "%s cannot be read: %s" % (self.state_path(), error)
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def save(self, key: str, record: t.Dict[str, t.Any]) -> None:
+        """Keep ``record`` as ``key`` in the state file, durably; the caller holds the takeover lock."""
         data = self.state()
         data[key] = record
-        path = os.path.join(self.config.state_dir, "state.json")
-        temp = path + ".tmp"
-        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640), "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-        os.replace(temp, path)
+        durable.replace(self.state_path(), json.dumps(data, indent=2, sort_keys=True).encode("utf-8"), 0o640)
 
     # the background announcer (second burst) --------------------------------------------
     def _pidfile(self) -> str:
@@ -362,8 +381,7 @@ def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Di
                     log.step("split brain", "%s also answers for %s; announced anyway (split_brain: proceed)"
                              % (", ".join(record["other_holders"]), config.vip), warning=True)
     finally:
-        record["lock_released_epoch"] = time.time()
-        host.unlock()
+        record["lock_released_epoch"] = time.time()   # main releases it once the record is saved
     record["routers_failed"] = [result["name"] for result in record["routers"] if not result["ok"]]
     record["held"] = True
     return record
@@ -418,18 +436,16 @@ def cmd_down(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.
     elif not host.lock(config.lock_timeout_ms):
         raise TakeoverError("another sipha-vip run held the lock for more than %d ms" % config.lock_timeout_ms,
                             EXIT_LOCK)
-    try:
-        if head is None:
-            log.step("lock")
-            if host.stop_announcer():
-                log.step("background announcer stopped")
-            record["removed"] = host.remove() if host.nic_exists() else False
-            log.step("vip removed" if record["removed"] else "vip was not held", config.cidr)
-        if host.nic_exists():
-            record["removed_other_prefix"] = clear_vip(config, host, log)
-            record["removed"] = record["removed"] or bool(record["removed_other_prefix"])
-    finally:
-        host.unlock()
+    # the lock stays held: main releases it once the record is saved
+    if head is None:
+        log.step("lock")
+        if host.stop_announcer():
+            log.step("background announcer stopped")
+        record["removed"] = host.remove() if host.nic_exists() else False
+        log.step("vip removed" if record["removed"] else "vip was not held", config.cidr)
+    if host.nic_exists():
+        record["removed_other_prefix"] = clear_vip(config, host, log)
+        record["removed"] = record["removed"] or bool(record["removed_other_prefix"])
     record["held"] = False
     return record
 
@@ -491,6 +507,8 @@ def cmd_status(config: vc.VipConfig, host: Host, _log: Log, _options: Options) -
         "warm": {router.name: os.path.exists(config.control_path(router)) for router in config.routers},
         "last_up": state.get("last_up"), "last_down": state.get("last_down"), "last_refresh": state.get("last_refresh"),
     }
+    if host.state_error:
+        record["state_error"] = host.state_error
     if exists:
         with open("/sys/class/net/%s/address" % config.interface, encoding="utf-8") as handle:
             record["mac"] = handle.read().strip()
@@ -530,9 +548,104 @@ def usage() -> str:
         "The up switches are for drills and benchmarks, not for production use.\n"
 
 
+class ConfigProblem(Exception):
+    """The config file cannot be used; ``torn``: it is empty, cut short or gone (a write that did not
+    finish), so ``up`` may still act on the validated copy."""
+
+    def __init__(self, message: str, torn: bool, readable: bool = True) -> None:
+        super().__init__(message)
+        self.torn = torn
+        self.readable = readable
+
+
+def read_config(path: str) -> t.Tuple[os.stat_result, vc.VipConfig]:
+    """The config file's identity and validated content; ConfigProblem naming the file and the rule."""
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError as error:
+        raise ConfigProblem("%s: %s" % (path, error.strerror), isinstance(error, FileNotFoundError), False)
+    if not data.strip():
+        raise ConfigProblem("%s is empty (a write that did not finish?)" % path, True)
+    if not _whole_json(data):
+        raise ConfigProblem("%s is cut short or corrupt: not valid JSON (a write that did not finish?)" % path,
+                            True)
+    try:
+        return stat, vc.parse(data.decode("utf-8"))
+    except DesignError as error:
+        raise ConfigProblem("%s: %s" % (path, error), False)
+
+
+def remember_locked(options: Options, stat: os.stat_result, config: vc.VipConfig, log: Log) -> None:
+    """Keep the validated copy, under the takeover lock if it is free now (else the next run keeps it)."""
+    try:
+        os.makedirs(config.run_dir, mode=0o700, exist_ok=True)
+        fd = lock.acquire(config.run_dir)
+        if fd is None:
+            return
+        try:
+            fast.remember(options.config, stat, fast_values(config))
+        finally:
+            lock.release(fd)
+    except OSError as error:
+        log.step("validated copy not kept", str(error), warning=True)
+
+
+def up_from_copy(options: Options, log: Log, run_dir: str, problem: str) -> t.Optional[t.Dict[str, t.Any]]:
+    """``up`` with a torn config: what the validated copy of that file allows (lock, add, first round, the
+    warm flushes); None if there is no copy of it or it could not be done."""
+    entry = fast.recall_file(os.path.join(run_dir, fast.CACHE_NAME))
+    if entry is None or entry.get("config") != os.path.abspath(options.config):
+        return None
+    head = fast.take(options, log.t0, run_dir, entry=entry)
+    if head is None:
+        return None
+    log.replay(head.steps)
+    try:
+        children = {name: child for name, (child, _started) in head.early.items()}
+        collect(list(children.values()), vc.FLUSH_DEFAULTS["timeout_ms"] / 1000.0)
+        flushed = sorted(name for name, child in children.items() if child.exit_code(fast.REAP_BOUND_S) == 0)
+        for child in children.values():
+            child.kill()
+        record = {"command": "up", "vip": "%s/%d" % (entry["vip"], entry["prefix"]), "interface": entry["interface"],
+                  "started_epoch": options.e0, "fast_path": True, "from_validated_copy": True,
+                  "config_error": problem, "added": head.added, "held": True, "routers_flushed": flushed,
+                  "routers_failed": sorted({r["name"] for r in entry["warm_flush"]} - set(flushed))}
+    finally:
+        if head.link is not None:
+            head.link.close()
+        lock.release(head.lock_fd)
+    log.step("done", "VIP held from the validated copy; %s must be fixed (no bursts, no state record)"
+             % options.config, warning=True)
+    return record
+
+
+def save_record(host: Host, log: Log, key: str, record: t.Dict[str, t.Any]) -> None:
+    """The run's record in the state file, under the takeover lock (held still, or taken for it briefly)."""
+    if host.lock_fd is None and not host.lock(SAVE_LOCK_WAIT_MS):
+        log.step("state not saved", "another sipha-vip run holds the lock", warning=True)
+        return
+    try:
+        host.save(key, record)
+        if host.state_error:
+            log.step("state file started anew", host.state_error, warning=True)
+    except OSError as error:
+        log.step("state not saved", "%s: %s" % (host.state_path(), error), warning=True)
+
+
+def print_record(options: Options, log: Log, record: t.Dict[str, t.Any], where: str) -> None:
+    if options.json or options.command == "status":
+        text = json.dumps(record, indent=2 if options.command == "status" else None, sort_keys=True) + "\n"
+        if not write_out("stdout", text):
+            log.syslog.send(LOG_WARNING, "%s: stdout is closed or broken; the record is in %s"
+                            % (options.command, where))
+
+
 def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0: t.Optional[float] = None,
-         head: t.Optional[fast.Head] = None) -> int:
-    """The whole program; ``head``: what the fast path of ``up`` did already (``_vip.launcher.main``)."""
+         head: t.Optional[fast.Head] = None, run_dir: str = fast.RUN_DIR) -> int:
+    """The whole program; ``head``: what the fast path of ``up`` did already (``_vip.launcher.main``);
+    ``run_dir``: where the validated copy is (the installed config's)."""
     t0 = time.monotonic() if t0 is None else t0
     # run as root by the management layer: only the system's own tools (ip, ssh), whatever PATH it had
     os.environ["PATH"] = SAFE_PATH
@@ -550,47 +663,41 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
     else:
         log.step("start", "sipha-vip %s (pid %d)" % (options.command, os.getpid()))
     try:
-        with open(options.config, encoding="utf-8") as handle:
-            stat = os.fstat(handle.fileno())
-            config = vc.parse(handle.read())
-    except OSError as error:
-        log.step("config unreadable", "%s: %s" % (options.config, error.strerror), warning=True)
-        return EXIT_CONFIG
-    except DesignError as error:
-        log.step("config invalid", "%s: %s" % (options.config, error), warning=True)
-        return EXIT_CONFIG
+        stat, config = read_config(options.config)
+    except ConfigProblem as problem:
+        log.step("config invalid" if problem.readable else "config unreadable", str(problem), warning=True)
+        record = up_from_copy(options, log, run_dir, str(problem)) \
+            if problem.torn and options.command == "up" and head is None else None
+        if record is None:
+            return EXIT_CONFIG
+        record.update(exit=EXIT_OK, steps=log.steps, **log.health())
+        print_record(options, log, record, "syslog only (no state without a config)")
+        return EXIT_OK
     if head is None:
-        try:
-            fast.remember(options.config, stat, fast_values(config))
-        except OSError as error:
-            log.step("validated copy not kept", str(error), warning=True)
+        remember_locked(options, stat, config, log)
     host = Host(config)
     code = EXIT_OK
     try:
-        record = COMMANDS[options.command](config, host, log, options)
-    except DesignError as error:
-        record, code = {"command": options.command, "error": str(error)}, EXIT_CONFIG
-        log.step("check failed", str(error), warning=True)
-    except (TakeoverError, OSError, subprocess.SubprocessError) as error:
-        code = error.code if isinstance(error, TakeoverError) else EXIT_FAILED
-        record = {"command": options.command, "error": str(error), "started_epoch": options.e0}
-        log.step("failed", str(error), warning=True)
-    if options.command in ("up", "down") or code:
-        failed = record.get("routers_failed") or []
-        log.step("done" if not code else "exit %d" % code,
-                 ("VIP held; routers not flushed: %s" % ", ".join(failed)) if failed else "", warning=bool(failed))
-    record["exit"] = code
-    record["steps"] = log.steps
-    record.update(log.health())
-    if options.command in SAVED and not record.get("busy"):
         try:
-            host.save(SAVED[options.command], record)
-        except OSError as error:
-            log.step("state not saved", str(error), warning=True)
-    if options.json or options.command == "status":
-        text = json.dumps(record, indent=2 if options.command == "status" else None, sort_keys=True) + "\n"
-        if not write_out("stdout", text):
-            log.syslog.send(LOG_WARNING, "%s: stdout is closed or broken; the record is in %s"
-                            % (options.command, os.path.join(config.state_dir, "state.json")))
+            record = COMMANDS[options.command](config, host, log, options)
+        except DesignError as error:
+            record, code = {"command": options.command, "error": str(error)}, EXIT_CONFIG
+            log.step("check failed", str(error), warning=True)
+        except (TakeoverError, OSError, subprocess.SubprocessError) as error:
+            code = error.code if isinstance(error, TakeoverError) else EXIT_FAILED
+            record = {"command": options.command, "error": str(error), "started_epoch": options.e0}
+            log.step("failed", str(error), warning=True)
+        if options.command in ("up", "down") or code:
+            failed = record.get("routers_failed") or []
+            log.step("done" if not code else "exit %d" % code,
+                     ("VIP held; routers not flushed: %s" % ", ".join(failed)) if failed else "", warning=bool(failed))
+        record["exit"] = code
+        record["steps"] = log.steps
+        record.update(log.health())
+        if options.command in SAVED and not record.get("busy"):
+            save_record(host, log, SAVED[options.command], record)
+    finally:
+        host.unlock()
+    print_record(options, log, record, host.state_path())
     log.syslog.close()
     return code

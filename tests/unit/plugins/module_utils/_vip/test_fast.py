@@ -232,7 +232,7 @@ def test_rest_of_the_run_is_niced_once_the_fast_path_acted(monkeypatch, command,
     monkeypatch.setattr(fast, "take", lambda *args: head)
     monkeypatch.setattr(fast, "take_down", lambda *args: head)
     monkeypatch.setattr(launcher.os, "nice", calls.append)
-    monkeypatch.setattr(tk, "main", lambda argv, t0, e0, head: handed.append(head) or 0)
+    monkeypatch.setattr(tk, "main", lambda argv, t0, e0, head, run_dir: handed.append(head) or 0)
     assert launcher.main([command]) == 0
     assert calls == ([fast.NICE_AFTER] if niced else [])
     assert handed == [head if command != "status" else None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import fcntl
 import glob
 import json
 import os
@@ -404,3 +405,86 @@ def test_down_that_cannot_remove_the_vip_fails_naming_it(tmp_path, monkeypatch):
         down_with(tmp_path, monkeypatch, kernel)
     assert raised.value.code == tk.EXIT_FAILED
     assert "198.51.100.10/24" in str(raised.value) and "lo" in str(raised.value), str(raised.value)
+
+
+# durable state, written under the lock; a torn or empty file (issue 13, fault 5) ---------------------------------
+def test_state_is_written_durably_through_a_unique_temp_file(tmp_path, monkeypatch):
+    """No fixed state.json.tmp (two writers shared it, and one left behind blocks every save); the file and
+    its directory are fsynced before the save returns."""
+    config = vc.parse(open(write_config(tmp_path)).read())
+    host = tk.Host(config)
+    host.prepare_dirs()
+    (tmp_path / "state" / "state.json.tmp").mkdir()                 # left behind by a crash, or another writer
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink("/proc/self/fd/%d" % fd))
+                        or real_fsync(fd))
+    host.save("last_up", {"exit": 0})
+    assert json.loads((tmp_path / "state" / "state.json").read_text()) == {"last_up": {"exit": 0}}
+    assert str(tmp_path / "state") in synced and any(".tmp" in path for path in synced), synced
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["state.json", "state.json.tmp"]
+
+
+def test_state_is_saved_under_the_takeover_lock(tmp_path, monkeypatch):
+    """The record is saved before the lock is released: a concurrent run's read-modify-write cannot lose it."""
+    path = write_config(tmp_path, flush={"enabled": False})
+    kernel = FakeKernel("198.51.100.10/32")
+    monkeypatch.setattr(tk.nl, "delete_address", kernel.delete_address)
+    monkeypatch.setattr(tk, "run", kernel.run)
+    monkeypatch.setattr(tk.Host, "nic_exists", lambda self: True)
+    held_while_saving = []
+    real_save = tk.Host.save
+
+    def save(self, key, record):
+        fd = os.open(str(tmp_path / "run" / "lock"), os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held_while_saving.append(False)
+        except BlockingIOError:
+            held_while_saving.append(True)
+        finally:
+            os.close(fd)
+        real_save(self, key, record)
+
+    monkeypatch.setattr(tk.Host, "save", save)
+    assert tk.main(["--config", path, "--quiet", "--no-fast", "down"]) == 0
+    assert held_while_saving == [True]
+
+
+@pytest.mark.parametrize("text, says", [("", "is empty"), ('{"vip": "198.51.100.10", "inter', "is cut short")])
+def test_a_torn_or_empty_config_is_named(tmp_path, capsys, text, says):
+    path = tmp_path / "vip.json"
+    path.write_text(text)
+    assert tk.main(["--config", str(path), "down"], run_dir=str(tmp_path / "run")) == tk.EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert "%s %s" % (path, says) in err, err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the validated copy is kept for root only")
+def test_up_works_from_the_validated_copy_when_the_config_is_torn(tmp_path, monkeypatch, capsys):
+    from ansible_collections.sipha.network.plugins.module_utils._vip import fast   # pylint: disable=import-outside-toplevel
+    path = write_config(tmp_path, flush={"enabled": False}, routers=[])
+    config = vc.parse(open(path).read())
+    fast.remember(path, os.stat(path), tk.fast_values(config))
+    pathlib.Path(path).write_text("")                               # a crash in the middle of a rollout
+    added = []
+    monkeypatch.setattr(fast.nl, "add_address", lambda *args: added.append(args) or 0)
+    monkeypatch.setattr(fast.arp, "ArpLink", lambda interface: FakeArpLink())
+    assert tk.main(["--config", path, "--json", "up"], run_dir=str(tmp_path / "run")) == tk.EXIT_OK
+    out, err = capsys.readouterr()
+    record = json.loads(out)
+    assert added == [("lo", "198.51.100.10", 32, "lo:vip")] and record["added"] and record["exit"] == 0
+    assert record["from_validated_copy"] and "%s is empty" % path in record["config_error"], record
+    assert "%s is empty" % path in err and "validated copy" in err, err
+    with open(tmp_path / "run" / "lock", "a", encoding="utf-8") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)   # released
+
+
+class FakeArpLink:
+    mac = b"\x02\x00\x5e\x00\x53\x01"
+
+    def send(self, frames):
+        return time.time()
+
+    def close(self):
+        pass
