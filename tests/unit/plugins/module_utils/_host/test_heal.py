@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
+import time
 
 import pytest
 import yaml
@@ -81,6 +83,42 @@ def test_script_replays_when_the_nic_comes_up(tmp_path):
     assert calls.count("-4 route replace 203.0.113.0/24 via 198.51.100.1 dev eth1 src 198.51.100.11 metric 0 "
                        "table 254") == 2
     assert not [call for call in calls if call.startswith("-4 rule add")]   # the rules are there already
+
+
+def test_a_stopped_watcher_ends_its_processes_before_itself(tmp_path):
+    """systemd (KillMode=mixed) signals the main shell only: the monitor and the reader must end with it, and
+    the shell must be the last to exit (else systemd in a cgroup-v1 container waits until its stop timeout)."""
+    fake = tmp_path / "ip"
+    fake.write_text('#!/bin/sh\ncase "$*" in\n  "-o monitor link dev eth1") exec sleep 60 ;;\nesac\n')
+    fake.chmod(0o755)
+    script = tmp_path / "heal"
+    script.write_text(heal.render_script(DESIGN, "eth1"))
+    env = dict(os.environ, PATH="%s:%s" % (tmp_path, os.environ["PATH"]))
+    proc = subprocess.Popen(["sh", str(script)], env=env, start_new_session=True)   # its own group, as systemd
+    try:
+        for _ in range(100):    # the monitor runs
+            if subprocess.run(["pgrep", "-g", str(proc.pid), "sleep"], capture_output=True, check=False).returncode == 0:
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail("the watcher's monitor never started")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=5) == 0
+        left = subprocess.run(["ps", "-o", "pid=,ppid=,stat=,cmd=", "-g", str(proc.pid)], capture_output=True, text=True,
+                              check=False).stdout
+        # dead children whose parent went first are zombies of PID 1 until it reaps them: not running
+        running = [line for line in left.splitlines() if line.split()[2][0] != "Z"]
+        assert running == [], "processes left behind the main shell: %s" % running
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_the_unit_signals_the_main_process_and_bounds_its_stop():
+    unit = heal.render_unit()
+    assert "KillMode=mixed\n" in unit and "TimeoutStopSec=5\n" in unit
 
 
 class FakeModule:
