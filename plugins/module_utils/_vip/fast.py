@@ -52,14 +52,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing as t
 
-__all__ = ["CACHED_FIELDS", "CACHE_FORMAT", "CACHE_NAME", "Head", "NICE_AFTER", "REAP_BOUND_S", "RUN_DIR", "SIGTERM",
-           "announcer_pid", "announcer_pidfile", "identity", "recall", "recall_file", "remember", "round_frames",
-           "start_warm_flushes", "stop_announcer", "take", "take_down"]
+__all__ = ["CACHED_FIELDS", "CACHE_FORMAT", "CACHE_NAME", "Head", "IFF_UP", "NICE_AFTER", "REAP_BOUND_S", "RUN_DIR",
+           "SIGTERM", "announcer_pid", "announcer_pidfile", "identity", "nic_state", "recall", "recall_file",
+           "remember", "round_frames", "start_warm_flushes", "stop_announcer", "take", "take_down"]
 
 RUN_DIR = vip_defaults.RUN_DIR
 CACHE_NAME = "validated"
 CACHE_FORMAT = 1
 EEXIST, EADDRNOTAVAIL = 17, 99
+#: the NIC flag a usable SIP NIC has (IFF_UP: administratively up)
+IFF_UP = 0x1
 SIGTERM = 15
 #: the niceness of the rest of a run once its fast path has acted: the bookkeeping must not take the CPU from
 #: the SIP Server that just became primary, nor from the routers' and clients' first packets
@@ -142,6 +144,22 @@ def start_warm_flushes(routers: t.Sequence[t.Mapping[str, t.Any]]) -> t.Dict[str
     return started
 
 
+def nic_state(interface: str) -> str:
+    """``up``, ``administratively down`` or ``missing``: the NIC's flags from sysfs, with no import (an os.read,
+    on the fast path before the add: a VIP added to a down NIC cannot be announced)."""
+    try:
+        fd = os.open("/sys/class/net/%s/flags" % interface, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return "missing"
+    try:
+        flags = int(os.read(fd, 64).strip() or b"0", 16)
+    except (OSError, ValueError):
+        return "missing"
+    finally:
+        os.close(fd)
+    return "up" if flags & IFF_UP else "administratively down"
+
+
 # The background announcer of the last up (its pid file in run_dir) -------------------------------
 def announcer_pidfile(run_dir: str) -> str:
     return os.path.join(run_dir, "announcer.pid")
@@ -202,8 +220,8 @@ def _acted(options: Options, t0: float, run_dir: str, up: bool,
     head = None
     try:
         entry = recall(options.config, run_dir) if given is None else given
-        if entry is None or (up and entry["split_brain"] != "proceed"):
-            return None
+        if entry is None or (up and (entry["split_brain"] != "proceed" or nic_state(entry["interface"]) != "up")):
+            return None   # the whole program refuses a down or missing NIC, naming it
         fd = lock.acquire(entry["run_dir"])   # contended: the whole program waits for it
         if fd is None:
             return None

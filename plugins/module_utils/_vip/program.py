@@ -10,9 +10,11 @@
     sipha-vip disconnect  close the warm router connections (after a key or config change)
     sipha-vip check     validate the config file against this host, change nothing
 
-Exit codes: 0 done (``up``: the VIP is held, even if a router failed, which is reported);
-1 the VIP could not be added or removed; 2 bad config or usage; 3 ``up`` refused because another
-host answers for the VIP (split_brain: refuse); 4 another run held the lock past lock_timeout_ms.
+Exit codes (one table in docs/sip_vip.md): 0 done (``up``: the VIP is held and announced, even if a
+router, the background announcer or a later step failed, which is reported); 1 the VIP could not be
+added or removed (``up``: the SIP NIC is down or missing, refused before the add; or the first
+announcement failed and the VIP was removed again); 2 bad config or usage; 3 ``up`` refused because
+another host answers for the VIP (split_brain: refuse); 4 another run held the lock past lock_timeout_ms.
 
 Each step is logged with its time in ms since the program started, to stderr and syslog.
 Python 3.8+ standard library only.
@@ -55,9 +57,12 @@ SAVE_LOCK_WAIT_MS = 200
 
 
 class TakeoverError(Exception):
-    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+    """A run that failed; ``extra``: what the record must say of the VIP's state (``held``, ``removed_again``)."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED, extra: t.Optional[t.Dict[str, t.Any]] = None) -> None:
         super().__init__(message)
         self.code = code
+        self.extra = extra or {}
 
 
 #: syslog(3)'s socket, its facility (daemon) and severities, and the longest line sent (the rest is cut)
@@ -307,84 +312,153 @@ def announcer_flags(options: Options) -> t.List[str]:
     return [flag for flag, on in (("--no-garp", options.no_garp), ("--no-directed", options.no_directed)) if on]
 
 
+def refuse_unusable_nic(config: vc.VipConfig) -> None:
+    """Before the add: a VIP on a down or missing NIC cannot be announced, and would be left there."""
+    state = fast.nic_state(config.interface)
+    if state != "up":
+        raise TakeoverError("refused: interface %s is %s; the VIP was not added (bring %s up, or fix "
+                            "interface in the config, then run up again)" % (config.interface, state, config.interface))
+
+
+def withdraw(config: vc.VipConfig, host: Host, log: Log, record: t.Dict[str, t.Any], error: OSError) -> None:
+    """The VIP is on the NIC but cannot be announced: remove it again and fail (exit 1, not held)."""
+    try:
+        code = nl.delete_address(config.interface, config.vip, config.prefix)
+    except OSError as gone:
+        code = gone.errno or fast.EADDRNOTAVAIL - 1
+    record["held"] = code not in (0, fast.EADDRNOTAVAIL)
+    record["removed_again"] = not record["held"]
+    if record["held"]:
+        raise TakeoverError("the first announcement failed (%s) and %s could not be removed again (%s): it is "
+                            "held, unannounced; remove it (ip -4 address del %s dev %s)" % (
+                                error, config.cidr, os.strerror(code), config.cidr, config.interface),
+                            extra={"held": True, "removed_again": False})
+    log.step("vip removed again", "%s dev %s: it could not be announced" % (config.cidr, config.interface),
+             warning=True)
+    raise TakeoverError("the first announcement on %s failed (%s): %s was removed again, not held"
+                        % (config.interface, error, config.cidr), extra={"held": False, "removed_again": True})
+
+
+def after_add(log: Log, record: t.Dict[str, t.Any], what: str, error: Exception) -> None:
+    """A failure once the VIP is held and announced: reported (record, stderr, syslog); the exit stays 0."""
+    record.setdefault("errors_after_add", []).append("%s: %s" % (what, error))
+    log.step("%s failed" % what, "%s; the VIP is held and announced" % error, warning=True)
+
+
 def cmd_up(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
     record: t.Dict[str, t.Any] = {"command": "up", "vip": config.cidr, "interface": config.interface,
                                   "started_epoch": options.e0, "routers": [], "other_holders": []}
     head: t.Optional[fast.Head] = getattr(options, "head", None)
+    host.prepare_dirs()
     if head is None:
-        if not host.nic_exists():
-            raise TakeoverError("interface %s does not exist on this host" % config.interface)
-        host.prepare_dirs()
+        refuse_unusable_nic(config)
         if not host.lock(config.lock_timeout_ms):
             raise TakeoverError("another sipha-vip run held the lock for more than %d ms"
                                 % config.lock_timeout_ms, EXIT_LOCK)
         record["lock_acquired_epoch"] = time.time()
         log.step("lock")
     else:   # the fast path holds the lock and has added the VIP
-        host.prepare_dirs()
         host.lock_fd = head.lock_fd
         record["lock_acquired_epoch"] = head.lock_epoch
     record["fast_path"] = head is not None
     try:
-        with (head.link if head is not None and head.link is not None else arp.ArpLink(config.interface)) as link:
-            record["mac"] = arp.mac_text(link.mac)
-            frames = frames_for(config, link.mac, options)
-            if head is not None:
-                record["added"] = head.added
-            else:
-                if config.split_brain == "refuse":
-                    record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
-                    log.step("duplicate check", "other holders: %s" % (", ".join(record["other_holders"]) or "none"),
-                             warning=bool(record["other_holders"]))
-                    if record["other_holders"]:
-                        raise TakeoverError("refused: %s already answers for %s (split_brain: refuse)"
-                                            % (", ".join(record["other_holders"]), config.vip), EXIT_DUPLICATE)
-                record["added"] = host.add()
-                log.step("vip added" if record["added"] else "vip already held",
-                         "%s dev %s" % (config.cidr, config.interface))
-            if head is not None and head.sent is not None:
-                record["first_announcement_epoch"] = head.first_epoch
-            else:
-                record["first_announcement_epoch"] = link.send(frames)
-                if frames:
-                    log.step("first announcement sent", ", ".join(name for name, _f in frames),
-                             epoch=record["first_announcement_epoch"])
-            host.stop_announcer()
-            if frames and not options.garp_once and announce_schedule(config.garp):
-                host.start_announcer(options.config, announcer_flags(options))
-            # split_brain: proceed - the duplicate check runs beside the flush, off the critical path
-            probe = None
-            if config.split_brain == "proceed":
-                probe = threading.Thread(target=lambda: record.__setitem__(
-                    "other_holders", link.other_holders(config.vip, config.probe_ms)), daemon=True)
-                probe.start()
-            if config.flush["enabled"] and config.routers and not options.no_flush:
-                early = sorted(head.early) if head is not None else []
-                log.step("router flush" if early else "router flush started", "%d routers, %s%s" % (
-                    len(config.routers), "fresh" if options.fresh or not config.flush["warm"] else "warm if ready",
-                    "; %s started by the fast path" % ", ".join(early) if early else ""))
-                seen = head.reannounced if head is not None else set()
-
-                def flushed(result: t.Dict[str, t.Any]) -> None:
-                    log_flush(log, result)
-                    if frames and result.get("ok") and result["name"] not in seen:
-                        # as the fast path does: the flushed router asks who has the VIP at its next
-                        # packet, and the old holder may still answer - it learns this host now
-                        link.send(frames)
-                        log.step("announced again after the flush", result["name"])
-
-                record["routers"] = vf.flush_all(config, config.flush["warm"] and not options.fresh, log.t0,
-                                                 flushed, early=head.early if head is not None else None)
-            if probe is not None:
-                probe.join()
-                if record["other_holders"]:
-                    log.step("split brain", "%s also answers for %s; announced anyway (split_brain: proceed)"
-                             % (", ".join(record["other_holders"]), config.vip), warning=True)
+        try:
+            link = head.link if head is not None and head.link is not None else arp.ArpLink(config.interface)
+        except OSError as error:
+            if head is not None:   # added by the fast path, and no socket to announce it
+                withdraw(config, host, log, record, error)
+            raise
+        with link:
+            take_and_announce(config, host, log, options, record, head, link)
     finally:
         record["lock_released_epoch"] = time.time()   # main releases it once the record is saved
     record["routers_failed"] = [result["name"] for result in record["routers"] if not result["ok"]]
     record["held"] = True
     return record
+
+
+def take_and_announce(config: vc.VipConfig, host: Host, log: Log, options: Options, record: t.Dict[str, t.Any],
+                      head: t.Optional[fast.Head], link: arp.ArpLink) -> None:
+    """Add the VIP (unless the fast path did), the first round (the VIP removed again if it fails), the rest."""
+    record["mac"] = arp.mac_text(link.mac)
+    frames = frames_for(config, link.mac, options)
+    if head is not None:
+        record["added"] = head.added
+    else:
+        if config.split_brain == "refuse":
+            refuse_duplicate(config, link, log, record)
+        record["added"] = host.add()
+        log.step("vip added" if record["added"] else "vip already held", "%s dev %s" % (config.cidr, config.interface))
+    if head is not None and head.sent is not None:
+        record["first_announcement_epoch"] = head.first_epoch
+    else:
+        try:
+            record["first_announcement_epoch"] = link.send(frames)
+        except OSError as error:
+            withdraw(config, host, log, record, error)
+        if frames:
+            log.step("first announcement sent", ", ".join(name for name, _f in frames),
+                     epoch=record["first_announcement_epoch"])
+    try:
+        host.stop_announcer()
+        if frames and not options.garp_once and announce_schedule(config.garp):
+            host.start_announcer(options.config, announcer_flags(options))
+    except OSError as error:
+        after_add(log, record, "background announcer", error)
+    rest_of_up(config, log, options, record, head, link, frames)
+
+
+def refuse_duplicate(config: vc.VipConfig, link: arp.ArpLink, log: Log, record: t.Dict[str, t.Any]) -> None:
+    """``split_brain: refuse``: probe until no other host answers, for at most split_brain_grace_ms; exit 3."""
+    record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
+    log.step("duplicate check", "other holders: %s" % (", ".join(record["other_holders"]) or "none"),
+             warning=bool(record["other_holders"]))
+    if record["other_holders"]:
+        raise TakeoverError("refused: %s already answers for %s (split_brain: refuse)"
+                            % (", ".join(record["other_holders"]), config.vip), EXIT_DUPLICATE)
+
+
+def rest_of_up(config: vc.VipConfig, log: Log, options: Options, record: t.Dict[str, t.Any],
+               head: t.Optional[fast.Head], link: arp.ArpLink, frames: t.List[t.Tuple[str, bytes]]) -> None:
+    """Once the VIP is held and announced: the duplicate check (proceed), the flushes, the repeated rounds;
+    a failure here is reported (``after_add``), never an exit 1."""
+    probe = None
+    if config.split_brain == "proceed":   # the duplicate check runs beside the flush, off the critical path
+        def check() -> None:
+            try:
+                record["other_holders"] = link.other_holders(config.vip, config.probe_ms)
+            except OSError as error:
+                after_add(log, record, "duplicate check", error)
+        probe = threading.Thread(target=check, daemon=True)
+        probe.start()
+    if config.flush["enabled"] and config.routers and not options.no_flush:
+        early = sorted(head.early) if head is not None else []
+        log.step("router flush" if early else "router flush started", "%d routers, %s%s" % (
+            len(config.routers), "fresh" if options.fresh or not config.flush["warm"] else "warm if ready",
+            "; %s started by the fast path" % ", ".join(early) if early else ""))
+        seen = head.reannounced if head is not None else set()
+
+        def flushed(result: t.Dict[str, t.Any]) -> None:
+            log_flush(log, result)
+            if frames and result.get("ok") and result["name"] not in seen:
+                # as the fast path does: the flushed router asks who has the VIP at its next
+                # packet, and the old holder may still answer - it learns this host now
+                try:
+                    link.send(frames)
+                    log.step("announced again after the flush", result["name"])
+                except OSError as error:
+                    after_add(log, record, "announcement after the flush of %s" % result["name"], error)
+
+        try:
+            record["routers"] = vf.flush_all(config, config.flush["warm"] and not options.fresh, log.t0,
+                                             flushed, early=head.early if head is not None else None)
+        except (OSError, subprocess.SubprocessError) as error:
+            after_add(log, record, "router flush", error)
+    if probe is not None:
+        probe.join()
+        if record["other_holders"]:
+            log.step("split brain", "%s also answers for %s; announced anyway (split_brain: proceed)"
+                     % (", ".join(record["other_holders"]), config.vip), warning=True)
 
 
 def fast_values(config: vc.VipConfig) -> t.Dict[str, t.Any]:
@@ -686,6 +760,7 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
         except (TakeoverError, OSError, subprocess.SubprocessError) as error:
             code = error.code if isinstance(error, TakeoverError) else EXIT_FAILED
             record = {"command": options.command, "error": str(error), "started_epoch": options.e0}
+            record.update(error.extra if isinstance(error, TakeoverError) else {})
             log.step("failed", str(error), warning=True)
         if options.command in ("up", "down") or code:
             failed = record.get("routers_failed") or []

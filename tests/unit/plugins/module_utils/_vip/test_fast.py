@@ -436,3 +436,41 @@ def test_down_removes_the_vip_with_another_prefix_from_the_kernel(tmp_path, swit
     assert (code, left.strip()) == ("exit 0", "0"), done.stdout + done.stderr
     record = json.loads(record)
     assert record["fast_path"] == (not switches) and record["removed_other_prefix"] == ["198.51.100.10/24"]
+
+
+# a SIP NIC that is down or missing is refused before the add (issue 13, fault 1) -----------------------------------
+NIC_DOWN = """
+mount -t sysfs sysfs /sys || exit 8   # this namespace's NICs in /sys/class/net, as on a host
+ip link set lo up
+"$0" --config "$1" --quiet status >/dev/null || exit 9
+[ "$3" = missing ] || ip link set lo down
+"$0" --config "$1" --json $2 up 2>"$4"
+echo "exit $?"
+ip -4 -o address show to 198.51.100.10/32 | wc -l
+"""
+
+
+@pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
+@pytest.mark.parametrize("switches", ["", "--no-fast"])
+@pytest.mark.parametrize("state", ["down", "missing"])
+def test_up_on_a_down_or_missing_nic_is_refused_before_the_add(tmp_path, switches, state):
+    """lo admin down (or a NIC that is not there): exit 1 naming the NIC and its state, the VIP not added, on the
+    fast path and the whole program's (it used to add the VIP, fail the send with ENETDOWN and leave it)."""
+    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
+    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pathlib.Path(path).write_text(text)
+        os.chmod(path, int(mode, 8))
+    config = tmp_path / "vip.json"
+    config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo" if state == "down" else "sipha0",
+                                  "run_dir": str(run_dir), "state_dir": str(tmp_path / "state"),
+                                  "flush": {"enabled": False}, "garp": {"count": 1, "repeat_after_ms": 0}}))
+    done = in_netns("--mount", "sh", "-c", NIC_DOWN, str(program), str(config), switches, state, str(tmp_path / "err"))
+    assert done.returncode == 0, done.stderr
+    record, code, count = done.stdout.splitlines()
+    err = (tmp_path / "err").read_text()
+    assert (code, count.strip()) == ("exit 1", "0"), done.stdout + err
+    nic = "lo" if state == "down" else "sipha0"
+    wanted = "interface %s is %s" % (nic, "administratively down" if state == "down" else "missing")
+    assert wanted in json.loads(record)["error"] and wanted in err, err
+    assert "vip added" not in err and "refused" in err, err

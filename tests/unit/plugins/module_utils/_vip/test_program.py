@@ -488,3 +488,65 @@ class FakeArpLink:
 
     def close(self):
         pass
+
+
+# after the add, a failure never says "not added" while the VIP is held (issue 13, fault 1) ----------------------
+class BrokenLink(FakeArpLink):
+    """The packet socket of a NIC that went down after the add: every send fails (ENETDOWN)."""
+
+    def __init__(self, interface="lo"):
+        self.interface = interface
+
+    def send(self, frames):
+        raise OSError(100, "Network is down")
+
+    def other_holders(self, vip, timeout_ms, first=False):
+        return []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+class QuietLink(BrokenLink):
+    def send(self, frames):
+        return time.time()
+
+
+def up_with(tmp_path, monkeypatch, link, capsys):
+    path = write_config(tmp_path, flush={"enabled": False}, routers=[])
+    kernel = FakeKernel()
+    monkeypatch.setattr(tk.nl, "add_address", lambda *args: kernel.cidrs.append("198.51.100.10/32") or 0)
+    monkeypatch.setattr(tk.nl, "delete_address", kernel.delete_address)
+    monkeypatch.setattr(tk, "run", kernel.run)
+    monkeypatch.setattr(tk.fast, "nic_state", lambda interface: "up", raising=False)
+    monkeypatch.setattr(tk.arp, "ArpLink", link)
+    code = tk.main(["--config", path, "--json", "--no-fast", "up"], run_dir=str(tmp_path / "run"))
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err, kernel
+
+
+def test_up_whose_first_announcement_fails_removes_the_vip_again(tmp_path, monkeypatch, capsys):
+    """The NIC went down between the add and the first round: the VIP is removed again and the run says so,
+    exit 1 with held false (it used to exit 1 'failed: Network is down' and leave the VIP unannounced)."""
+    code, record, err, kernel = up_with(tmp_path, monkeypatch, BrokenLink, capsys)
+    assert code == tk.EXIT_FAILED and kernel.cidrs == [], (code, kernel.cidrs)
+    assert record["held"] is False and record["removed_again"] is True, record
+    assert "removed again" in record["error"] and "Network is down" in record["error"], record["error"]
+    assert "removed again" in err, err
+
+
+def test_up_whose_announcer_cannot_start_holds_the_vip_and_reports_it(tmp_path, monkeypatch, capsys):
+    """The VIP is added and announced once; the background announcer fails to start: exit 0, the VIP held,
+    the failure in the record and on stderr (it used to exit 1 as if the VIP was not added)."""
+    def no_announcer(self, config_path, flags):
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(tk.Host, "start_announcer", no_announcer)
+    code, record, err, kernel = up_with(tmp_path, monkeypatch, QuietLink, capsys)
+    assert code == tk.EXIT_OK and kernel.cidrs == ["198.51.100.10/32"], (code, record)
+    assert record["held"] is True and record["exit"] == 0, record
+    assert any("announcer" in e and "Too many open files" in e for e in record["errors_after_add"]), record
+    assert "WARNING" in err and "Too many open files" in err, err
