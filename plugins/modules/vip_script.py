@@ -65,7 +65,8 @@ options:
             C(arping -D)).
           - V(proceed) takes the VIP anyway and reports it (the last announcer wins at the routers); the probe runs
             beside the router flush, off the critical path.
-          - V(refuse) probes first (costing up to O(config.probe_ms)), and exits 3 without adding the VIP.
+          - V(refuse) probes first (costing up to O(config.probe_ms)); while another host answers it re-probes for
+            up to O(config.split_brain_grace_ms), and exits 3 without adding the VIP if one still answers.
         type: str
         choices: [proceed, refuse]
         default: proceed
@@ -73,6 +74,15 @@ options:
         description: How long the duplicate-address probe listens for another holder (ms).
         type: int
         default: 300
+      split_brain_grace_ms:
+        description:
+          - With O(config.split_brain=refuse), how long C(up) re-probes while another host still answers for the
+            VIP before it refuses (ms, 0..60000; 0 is one probe only). The management layer's C(down) on the old
+            primary and C(up) here often run at the same time; a single probe would refuse the takeover and leave
+            the VIP on neither host.
+          - C(up) is refused after at most O(config.split_brain_grace_ms) + O(config.probe_ms) + 50 ms.
+        type: int
+        default: 1000
       directed_arp:
         description: Send each router an ARP request to its own O(config.routers[].arp_target) with the VIP as
           sender (a router learns the sender of a request addressed to itself, even if it drops gratuitous ARP).

@@ -49,8 +49,8 @@ ROUTER_DEFAULTS: t.Dict[str, t.Any] = {
 }
 TOP_DEFAULTS: t.Dict[str, t.Any] = {
     "version": CONFIG_VERSION, "vip": None, "prefix": 32, "interface": None, "label": None,
-    "split_brain": "proceed", "probe_ms": 300, "directed_arp": True, "lock_timeout_ms": 15000,
-    "garp": {}, "flush": {}, "routers": [], "run_dir": RUN_DIR, "state_dir": STATE_DIR,
+    "split_brain": "proceed", "probe_ms": 300, "split_brain_grace_ms": 1000, "directed_arp": True,
+    "lock_timeout_ms": 15000, "garp": {}, "flush": {}, "routers": [], "run_dir": RUN_DIR, "state_dir": STATE_DIR,
 }
 
 
@@ -105,6 +105,8 @@ class VipConfig(t.NamedTuple):
     routers: t.Tuple[Router, ...]
     run_dir: str
     state_dir: str
+    #: split_brain: refuse - how long an answer for the VIP is re-probed before the up is refused (ms)
+    split_brain_grace_ms: int = 1000
 
     @property
     def cidr(self) -> str:
@@ -238,7 +240,8 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
                      v.whole_number(merged["probe_ms"], "probe_ms", 50, 5000),
                      _bool(merged["directed_arp"], "directed_arp"),
                      v.whole_number(merged["lock_timeout_ms"], "lock_timeout_ms", 100, 600000), garp, flush, routers,
-                     _abs_path(merged["run_dir"], "run_dir"), _abs_path(merged["state_dir"], "state_dir"))
+                     _abs_path(merged["run_dir"], "run_dir"), _abs_path(merged["state_dir"], "state_dir"),
+                     v.whole_number(merged["split_brain_grace_ms"], "split_brain_grace_ms", 0, 60000))
 
 
 def parse(text: str) -> VipConfig:

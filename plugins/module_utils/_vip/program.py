@@ -45,15 +45,18 @@ from ansible_collections.sipha.network.plugins.module_utils._vip import durable
 from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH, collect
 
-__all__ = ["COMMANDS", "ConfigProblem", "Host", "LOG_INFO", "LOG_WARNING", "Log", "SAVED", "SYSLOG_PATH", "Syslog",
-           "TakeoverError", "announce_schedule", "announcer_flags", "clear_vip", "cmd_announce", "cmd_check",
-           "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up", "fast_values", "frames_for",
-           "log_flush", "main", "print_record", "read_config", "remember_locked", "run", "save_record",
-           "up_from_copy", "usage", "write_out"]
+__all__ = ["COMMANDS", "ConfigProblem", "Host", "LOG_INFO", "LOG_WARNING", "Log", "REPROBE_PAUSE_S", "SAVED",
+           "SYSLOG_PATH", "Syslog", "TakeoverError", "after_add", "announce_schedule", "announcer_flags", "clear_vip",
+           "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up",
+           "fast_values", "frames_for", "log_flush", "main", "print_record", "read_config", "refuse_duplicate",
+           "refuse_unusable_nic", "remember_locked", "rest_of_up", "run", "save_record", "take_and_announce",
+           "up_from_copy", "usage", "withdraw", "write_out"]
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
 #: how long a run that does not hold the lock any more waits for it to save its record
 SAVE_LOCK_WAIT_MS = 200
+#: split_brain: refuse - the pause between two duplicate probes while another host still answers
+REPROBE_PAUSE_S = 0.05
 
 
 class TakeoverError(Exception):
@@ -409,13 +412,23 @@ def take_and_announce(config: vc.VipConfig, host: Host, log: Log, options: Optio
 
 
 def refuse_duplicate(config: vc.VipConfig, link: arp.ArpLink, log: Log, record: t.Dict[str, t.Any]) -> None:
-    """``split_brain: refuse``: probe until no other host answers, for at most split_brain_grace_ms; exit 3."""
+    """``split_brain: refuse``: probe, and while another host answers re-probe, for at most
+    ``split_brain_grace_ms`` (the old primary's ``down`` may be running right now); then exit 3."""
+    deadline = time.monotonic() + config.split_brain_grace_ms / 1000.0
+    probes = 1
     record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
-    log.step("duplicate check", "other holders: %s" % (", ".join(record["other_holders"]) or "none"),
-             warning=bool(record["other_holders"]))
+    while record["other_holders"] and time.monotonic() < deadline:
+        time.sleep(max(0.0, min(REPROBE_PAUSE_S, deadline - time.monotonic())))
+        record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
+        probes += 1
+    record["duplicate_probes"] = probes
+    log.step("duplicate check", "other holders: %s (%d probes)" % (", ".join(record["other_holders"]) or "none",
+                                                                  probes), warning=bool(record["other_holders"]))
     if record["other_holders"]:
-        raise TakeoverError("refused: %s already answers for %s (split_brain: refuse)"
-                            % (", ".join(record["other_holders"]), config.vip), EXIT_DUPLICATE)
+        raise TakeoverError("refused: %s still answers for %s after %d ms of re-probing (split_brain: refuse, "
+                            "split_brain_grace_ms %d ms); the VIP was not added" % (
+                                ", ".join(record["other_holders"]), config.vip, config.split_brain_grace_ms,
+                                config.split_brain_grace_ms), EXIT_DUPLICATE)
 
 
 def rest_of_up(config: vc.VipConfig, log: Log, options: Options, record: t.Dict[str, t.Any],

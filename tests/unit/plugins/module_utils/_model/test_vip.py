@@ -131,3 +131,14 @@ def test_arp_target_outside_the_subnet():
     cfg = config(routers=[{"name": "r1", "address": "198.18.5.2", "host_keys": [HOST_KEY]}])
     with pytest.raises(DesignError, match=r"^routers\[0\]\.arp_target: must be the router's own address in"):
         vc.check_against_host(cfg, ["198.51.100.21/25"], None)
+
+
+def test_split_brain_grace_ms_is_bounded_and_named():
+    """How long split_brain: refuse re-probes an answer before it refuses (issue 13, fault 7)."""
+    assert config().split_brain_grace_ms == 1000
+    assert config(split_brain_grace_ms=0).split_brain_grace_ms == 0
+    for wrong in (-1, 60001, "1s", True):
+        with pytest.raises(DesignError) as raised:
+            config(split_brain_grace_ms=wrong)
+        assert raised.value.field == "split_brain_grace_ms", raised.value
+    assert vc.parse(config(split_brain_grace_ms=250).render()).split_brain_grace_ms == 250

@@ -550,3 +550,46 @@ def test_up_whose_announcer_cannot_start_holds_the_vip_and_reports_it(tmp_path, 
     assert record["held"] is True and record["exit"] == 0, record
     assert any("announcer" in e and "Too many open files" in e for e in record["errors_after_add"]), record
     assert "WARNING" in err and "Too many open files" in err, err
+
+
+# split_brain: refuse re-probes for a bounded time (issue 13, fault 7) ----------------------------------------------
+class OldPrimary(QuietLink):
+    """A stand-in old primary that answers each probe until ``stops_ms`` after it was made (its own ``down``
+    racing this ``up``); a probe without an answer listens for the whole ``timeout_ms``, as the real one."""
+
+    stops_ms = 0.0
+
+    def __init__(self, interface="lo"):
+        super().__init__(interface)
+        self.until = time.monotonic() + OldPrimary.stops_ms / 1000.0
+
+    def other_holders(self, vip, timeout_ms, first=False):
+        if time.monotonic() < self.until:
+            time.sleep(0.002)                                       # the answer comes at once
+            return ["02:00:5e:00:53:02"]
+        time.sleep(timeout_ms / 1000.0)
+        return []
+
+
+@pytest.mark.parametrize("stops_ms, code", [(400, tk.EXIT_OK), (1e9, tk.EXIT_DUPLICATE)])
+def test_refuse_reprobes_while_the_old_primary_lets_go(tmp_path, monkeypatch, capsys, stops_ms, code):
+    """The old primary's down races this up: an answer that stops within split_brain_grace_ms is not a split
+    brain (exit 0, the VIP added); one that goes on is refused after the bound (exit 3, not added)."""
+    path = write_config(tmp_path, flush={"enabled": False}, routers=[], split_brain="refuse", probe_ms=100,
+                        split_brain_grace_ms=1000)
+    kernel = FakeKernel()
+    monkeypatch.setattr(tk.nl, "add_address", lambda *args: kernel.cidrs.append("198.51.100.10/32") or 0)
+    monkeypatch.setattr(tk.fast, "nic_state", lambda interface: "up")
+    monkeypatch.setattr(tk.arp, "ArpLink", OldPrimary)
+    monkeypatch.setattr(tk.Host, "start_announcer", lambda self, config_path, flags: 0)
+    OldPrimary.stops_ms = stops_ms
+    started = time.monotonic()
+    got = tk.main(["--config", path, "--json", "--quiet", "--no-fast", "up"], run_dir=str(tmp_path / "run"))
+    took = time.monotonic() - started
+    record = json.loads(capsys.readouterr().out)
+    assert got == code and kernel.cidrs == (["198.51.100.10/32"] if code == 0 else []), record
+    if code:
+        assert 1.0 <= took < 2.5, took                              # the grace, one probe more, no longer
+        assert "split_brain_grace_ms" in record["error"] and "1000 ms" in record["error"], record["error"]
+    else:
+        assert 0.4 <= took < 1.5 and record["other_holders"] == [], (took, record)
