@@ -422,13 +422,12 @@ def refuse_duplicate(config: vc.VipConfig, link: arp.ArpLink, log: Log, record: 
         record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
         probes += 1
     record["duplicate_probes"] = probes
-    log.step("duplicate check", "other holders: %s (%d probes)" % (", ".join(record["other_holders"]) or "none",
-                                                                  probes), warning=bool(record["other_holders"]))
-    if record["other_holders"]:
-        raise TakeoverError("refused: %s still answers for %s after %d ms of re-probing (split_brain: refuse, "
-                            "split_brain_grace_ms %d ms); the VIP was not added" % (
-                                ", ".join(record["other_holders"]), config.vip, config.split_brain_grace_ms,
-                                config.split_brain_grace_ms), EXIT_DUPLICATE)
+    holders = ", ".join(record["other_holders"])
+    log.step("duplicate check", "other holders: %s (%d probes)" % (holders or "none", probes), warning=bool(holders))
+    if holders:
+        raise TakeoverError("refused: %s still answers for %s after %d probes in %d ms (split_brain: refuse, "
+                            "split_brain_grace_ms); the VIP was not added" % (
+                                holders, config.vip, probes, config.split_brain_grace_ms), EXIT_DUPLICATE)
 
 
 def rest_of_up(config: vc.VipConfig, log: Log, options: Options, record: t.Dict[str, t.Any],
