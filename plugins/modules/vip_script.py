@@ -191,7 +191,13 @@ options:
     choices: [present, absent]
     default: present
   path:
-    description: Where the launcher goes.
+    description:
+      - Where the launcher goes.
+      - sudo runs it as root, so every existing directory above it (and above O(lib_dir), and O(lib_dir) itself)
+        must be owned by root and writable by root only (a sticky one such as C(/tmp) only above an entry that
+        exists); otherwise the module fails naming the directory and changes nothing. Debian makes C(/usr/local)
+        and its subdirectories C(root:staff 2775) while C(/etc/staff-group-for-usr-local) exists (systems installed
+        before bullseye): remove that file, C(chown root:root) and C(chmod 0755) them, or choose other paths.
     type: path
     default: /usr/local/sbin/sipha-vip
   lib_dir:

@@ -16,6 +16,10 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
+import grp
+import os
+import pwd
+import stat
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._common.source import PACKAGE, source
@@ -32,7 +36,8 @@ HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeove
 from ansible_collections.sipha.network.plugins.module_utils._vip import launcher, program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 from ansible_collections.sipha.network.plugins.module_utils._vip.fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
 
-__all__ = ["HEADER", "PACKAGE", "SHIPPED", "files", "launcher", "module_path", "package_dirs", "packages", "source"]
+__all__ = ["HEADER", "PACKAGE", "SHIPPED", "files", "launcher", "module_path", "package_dirs", "packages", "source",
+           "unsafe_parent"]
 
 
 def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:
@@ -81,3 +86,54 @@ def files(lib_dir: str, program: str, python: str, run_dir: str = RUN_DIR) -> t.
 def package_dirs(lib_dir: str) -> t.List[str]:
     """``lib_dir`` and every package directory below it, outermost first."""
     return [lib_dir] + [lib_dir + "/" + package.replace(".", "/") for package in packages()]
+
+
+def _owner(st: os.stat_result) -> str:
+    try:
+        user = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        user = str(st.st_uid)
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return "%s:%s %04o" % (user, group, stat.S_IMODE(st.st_mode))
+
+
+def _unsafe_dir(path: str, st: os.stat_result, child_exists: bool) -> t.Optional[str]:
+    """Why directory ``path`` lets someone other than root replace what is below it; None if it does not."""
+    if st.st_uid != 0:
+        return "%s is %s: not owned by root" % (path, _owner(st))
+    if st.st_mode & 0o022 and not (st.st_mode & stat.S_ISVTX and child_exists):
+        who = "everyone" if st.st_mode & 0o002 else "its group"
+        return "%s is %s: writable by %s" % (path, _owner(st), who)
+    return None
+
+
+def _walk(path: str, lstat: t.Callable[[str], os.stat_result]) -> t.Optional[str]:
+    parts = [part for part in path.split("/") if part]
+    current = "/"
+    for index in range(len(parts) + 1):
+        try:
+            st = lstat(current)
+        except FileNotFoundError:
+            return None   # created by the installer, root-owned, from here down
+        if stat.S_ISLNK(st.st_mode):
+            problem = _walk(os.path.realpath(current), lstat)   # where it points must be root-only too
+        elif stat.S_ISDIR(st.st_mode):
+            child = os.path.join(current, parts[index]) if index < len(parts) else None
+            problem = _unsafe_dir(current, st, child is not None and os.path.lexists(child))
+        else:
+            problem = None
+        if problem:
+            return problem
+        if index < len(parts):
+            current = os.path.join(current, parts[index])
+    return None
+
+
+def unsafe_parent(path: str, lstat: t.Callable[[str], os.stat_result] = os.lstat) -> t.Optional[str]:
+    """Why someone other than root could replace ``path`` (the program sudo runs as root, or its lib dir),
+    or None: every existing directory from / down to it must be root-owned and writable by root only (a
+    sticky one, as /tmp, only above an entry that exists); symlinks are followed and checked the same way."""
+    return _walk(os.path.abspath(path), lstat)

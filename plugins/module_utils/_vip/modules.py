@@ -71,6 +71,17 @@ def _nic_networks(module: AnsibleModule, interface: str) -> t.List[str]:
     return [line.split()[3] for line in out.splitlines() if len(line.split()) > 3]
 
 
+def _refuse_unsafe_parents(module: AnsibleModule, params: t.Dict[str, t.Any]) -> None:
+    """sudo runs the program as root: nobody but root may be able to replace it, its lib or a parent of them."""
+    for field in ("path", "lib_dir"):
+        problem = vi.unsafe_parent(params[field])
+        if problem:
+            module.fail_json(msg="%s: %s: %s; anyone who can write there could replace what sudo runs as root. "
+                             "Make every directory above it root-owned and writable by root only (chown root:root; "
+                             "chmod g-w,o-w), or choose another %s; nothing was changed"
+                             % (field, params[field], problem, field), field=field)
+
+
 def run_vip_script() -> None:
     module = AnsibleModule(argument_spec=VIP_SCRIPT_SPEC, supports_check_mode=True)
     params = module.params
@@ -82,6 +93,7 @@ def run_vip_script() -> None:
         remove_vip_script(module, params, config)
         return
     warnings = []
+    _refuse_unsafe_parents(module, params)
     if not os.access(params["python"], os.X_OK):
         module.fail_json(msg="python: %s is not an executable interpreter on this host" % params["python"])
     if params["check_host"]:

@@ -593,3 +593,45 @@ def test_refuse_reprobes_while_the_old_primary_lets_go(tmp_path, monkeypatch, ca
         assert "split_brain_grace_ms" in record["error"] and "1000 ms" in record["error"], record["error"]
     else:
         assert 0.4 <= took < 1.5 and record["other_holders"] == [], (took, record)
+
+
+# the program sudo runs as root, and its lib dir, below root-only directories (issue 13, fault 9) ---------------------
+def fake_tree(modes):
+    """lstat over a made-up tree: path -> (uid, gid, mode); the rest does not exist."""
+    def lstat(path):
+        if path not in modes:
+            raise FileNotFoundError(path)
+        uid, gid, mode = modes[path]
+        return os.stat_result((mode, 0, 0, 1, uid, gid, 0, 0, 0, 0))
+    return lstat
+
+
+DEBIAN_STAFF = {"/": (0, 0, 0o40755), "/usr": (0, 0, 0o40755), "/usr/local": (0, 50, 0o42775),
+                "/usr/local/sbin": (0, 50, 0o42775)}
+
+
+def test_a_group_writable_parent_is_named():
+    """Debian's /usr/local when it is root:staff 2775 (systems installed before bullseye): anyone in staff could
+    replace the program that sudo runs as root."""
+    problem = vi.unsafe_parent("/usr/local/sbin/sipha-vip", fake_tree(DEBIAN_STAFF))
+    assert problem is not None and problem.startswith("/usr/local is root:") and "2775" in problem, problem
+    assert "writable by its group" in problem, problem
+    root_only = {path: (0, 0, 0o40755) for path in DEBIAN_STAFF}
+    assert vi.unsafe_parent("/usr/local/sbin/sipha-vip", fake_tree(root_only)) is None
+    assert vi.unsafe_parent("/usr/local/lib/sipha-vip", fake_tree(root_only)) is None        # made by the installer
+    others = dict(root_only, **{"/usr/local/sbin": (1000, 1000, 0o40755)})
+    assert "not owned by root" in vi.unsafe_parent("/usr/local/sbin/sipha-vip", fake_tree(others))
+    sticky = dict(root_only, **{"/usr/local/sbin": (0, 0, 0o41777)})
+    assert "writable by everyone" in vi.unsafe_parent("/usr/local/sbin/sipha-vip", fake_tree(sticky))
+
+
+def test_vip_script_refuses_a_program_below_a_writable_directory(run_module, tmp_path):
+    from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip_script
+    (tmp_path / "sbin").mkdir()
+    os.chmod(tmp_path / "sbin", 0o2775)
+    params = script_params(tmp_path)
+    for check_mode in (True, False):
+        result = run_module(run_vip_script, params, check_mode=check_mode)
+        assert result.failed and result["msg"].startswith("path: %s: %s is " % (params["path"], tmp_path / "sbin"))
+        assert "writable by its group" in result["msg"] and "chmod g-w,o-w" in result["msg"], result["msg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sbin"] and not list((tmp_path / "sbin").iterdir())
