@@ -197,11 +197,14 @@ options:
         must be owned by root and writable by root only (a sticky one such as C(/tmp) only above an entry that
         exists); otherwise the module fails naming the directory and changes nothing. Debian makes C(/usr/local)
         and its subdirectories C(root:staff 2775) while C(/etc/staff-group-for-usr-local) exists (systems installed
-        before bullseye): remove that file, C(chown root:root) and C(chmod 0755) them, or choose other paths.
+        before bullseye); then remove that file, C(chown root:root) and C(chmod 0755) them, or choose other paths.
     type: path
     default: /usr/local/sbin/sipha-vip
   lib_dir:
-    description: Where the program's code goes.
+    description:
+      - Where the program's code goes, one directory C(v-<digest>) per version below it; an upgrade writes the new
+        version's directory completely, then switches the launcher to it with one rename (an C(up) running at that
+        moment imports one version only). The previous version is kept, older ones are removed.
     type: path
     default: /usr/local/lib/sipha-vip
   config_path:

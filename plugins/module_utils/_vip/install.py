@@ -5,9 +5,11 @@
 
 The program's logic lives in module_utils (``_vip_takeover`` and what it
 imports), so the ``vip`` module, the unit tests and the program run the same
-code. On a SIP host those files are copied byte for byte under ``lib_dir``
-in their package layout, and ``sipha-vip`` is a short launcher that runs
-them with ``python3 -I -S``: isolated from the environment and from
+code. On a SIP host those files are copied byte for byte under
+``lib_dir/v-<digest>`` (``version_dir``: one directory per version, never
+rewritten, so an upgrade is the one rename of the launcher that switches to
+a complete new version) in their package layout, and ``sipha-vip`` is a
+short launcher that runs them with ``python3 -I -S``: isolated from the environment and from
 site-packages, so nothing outside the standard library can be imported, and
 no PYTHONPATH of the agent's account can inject code into a root program.
 
@@ -17,6 +19,7 @@ Private module: no compatibility promise outside this collection.
 from __future__ import annotations
 
 import grp
+import hashlib
 import os
 import pwd
 import stat
@@ -31,13 +34,15 @@ SHIPPED = ("_model.vip_defaults", "_model.errors", "_model.checks", "_model.rout
            "_router.vendors.target", "_vip.arp", "_vip.netlink", "_vip.cli", "_vip.spawn", "_vip.lock", "_vip.fast",
            "_vip.durable", "_vip.flush", "_vip.program", "_vip.launcher")
 HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
+#: each version of the code has its own directory under lib_dir, named by a digest of its files
+VERSION_PREFIX = "v-"
 
 # Make the import closure explicit so that the module's payload carries every shipped file.
 from ansible_collections.sipha.network.plugins.module_utils._vip import launcher, program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 from ansible_collections.sipha.network.plugins.module_utils._vip.fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
 
-__all__ = ["HEADER", "PACKAGE", "SHIPPED", "files", "launcher", "module_path", "package_dirs", "packages", "source",
-           "unsafe_parent"]
+__all__ = ["HEADER", "PACKAGE", "SHIPPED", "VERSION_PREFIX", "files", "launcher", "launcher_lib", "module_path",
+           "package_dirs", "packages", "source", "unsafe_parent", "version_dir"]
 
 
 def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:
@@ -54,6 +59,27 @@ def launcher(lib_dir: str, python: str, run_dir: str = RUN_DIR) -> str:
         "sys.exit(main(t0=T0, run_dir=%r))" % run_dir,
         "",
     ])
+
+
+def version_dir(lib_dir: str) -> str:
+    """Where this collection's version of the code goes: ``lib_dir/v-<digest of the shipped files>``.
+
+    A version's directory is complete before the launcher is switched to it (one rename) and never rewritten
+    after: an ``up`` that started from the old launcher imports the old version only, whatever is installed."""
+    digest = hashlib.sha256(HEADER.encode("utf-8"))
+    for name in SHIPPED:
+        digest.update(b"\0%s\0%s" % (name.encode("utf-8"), source(name).encode("utf-8")))
+    return "%s/%s%s" % (lib_dir.rstrip("/"), VERSION_PREFIX, digest.hexdigest()[:16])
+
+
+def launcher_lib(text: t.Optional[str]) -> t.Optional[str]:
+    """The code directory an installed launcher runs (its ``sys.path.insert`` line); None if not one of ours."""
+    for line in (text or "").splitlines():
+        if line.startswith("sys.path.insert(0, ") and line.endswith(")"):
+            value = line[len("sys.path.insert(0, "):-1]
+            if len(value) > 2 and value[0] == value[-1] and value[0] in "'\"":
+                return value[1:-1]
+    return None
 
 
 def packages() -> t.List[str]:

@@ -24,7 +24,7 @@ from ansible_collections.sipha.network.plugins.module_utils._model import vip as
 from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
 from ansible_collections.sipha.network.plugins.module_utils._vip import install as vi
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
+from ansible_collections.sipha.network.plugins.module_utils._common.textfile import read_text, write_text
 from ansible_collections.sipha.network.plugins.module_utils._vip.program import Host, TakeoverError
 
 __all__ = ["ROOT_FILE", "VIP_SCRIPT_SPEC", "VIP_SPEC", "remove_vip_script", "run_vip", "run_vip_script"]
@@ -82,11 +82,41 @@ def _refuse_unsafe_parents(module: AnsibleModule, params: t.Dict[str, t.Any]) ->
                              % (field, params[field], problem, field), field=field)
 
 
+def _compile(module: AnsibleModule, python: str, code_dir: str) -> None:
+    code, _out, err = module.run_command([python, "-I", "-S", "-m", "compileall", "-q", code_dir])
+    if code != 0:
+        module.fail_json(msg="could not compile the program under %s: %s" % (code_dir, err))
+
+
+def _prune_versions(module: AnsibleModule, lib_dir: str, code_dir: str, running: t.Optional[str]) -> t.List[str]:
+    """Remove the code of older versions under ``lib_dir``; keep this one and the previous one (the one the
+    launcher ran before this run switched it, else the newest other: an up may still be importing it).
+    The flat layout of the releases before versioned directories counts as one version (``lib_dir`` itself)."""
+    found = {}
+    for name in os.listdir(lib_dir) if os.path.isdir(lib_dir) else []:
+        path = os.path.join(lib_dir, name)
+        if name.startswith(vi.VERSION_PREFIX) and os.path.isdir(path) and path != code_dir:
+            found[path] = [path]
+    flat_root = os.path.join(lib_dir, vi.PACKAGE.split(".", maxsplit=1)[0])
+    flat = [flat_root] if os.path.isdir(flat_root) else []
+    if flat:
+        found[lib_dir] = flat
+    previous = running if running in found else max(found, key=lambda p: os.stat(found[p][0]).st_mtime_ns,
+                                                    default=None)
+    gone = sorted(path for version, paths in found.items() if version != previous for path in paths)
+    if not module.check_mode:
+        for path in gone:
+            shutil.rmtree(path)
+    return [path + "/ (removed: an older version)" for path in gone]
+
+
 def run_vip_script() -> None:
     module = AnsibleModule(argument_spec=VIP_SCRIPT_SPEC, supports_check_mode=True)
     params = module.params
     config = _design(module, vc.load, params["config"], need_host_keys=True)
-    wanted = vi.files(params["lib_dir"], params["path"], params["python"], config.run_dir)
+    code_dir = vi.version_dir(params["lib_dir"])
+    running = vi.launcher_lib(read_text(params["path"]))   # what an up starting now imports: kept
+    wanted = vi.files(code_dir, params["path"], params["python"], config.run_dir)
     wanted[params["config_path"]] = (config.render(), "0640")
     wanted[config.flush["known_hosts"]] = (config.known_hosts(), "0640")
     if params["state"] == "absent":
@@ -106,37 +136,27 @@ def run_vip_script() -> None:
             warnings.append(message)
     changed_files: t.List[str] = []
     diffs = []
-    dirs = vi.package_dirs(params["lib_dir"]) + sorted({os.path.dirname(params["config_path"]),
-                                                        os.path.dirname(config.flush["known_hosts"])})
+    etc_dirs = sorted({os.path.dirname(params["config_path"]), os.path.dirname(config.flush["known_hosts"])})
+    dirs = [params["lib_dir"]] + vi.package_dirs(code_dir) + etc_dirs
     for directory in dirs:
         if not os.path.isdir(directory):
             changed_files.append(directory + "/")
             if not module.check_mode:
                 os.makedirs(directory, mode=0o750, exist_ok=True)
-    for path, (text, mode) in sorted(wanted.items()):
+    # the new version's code first, complete and compiled; then the launcher, switched to it by one rename
+    for path, (text, mode) in sorted(wanted.items(), key=lambda item: item[0] == params["path"]):
+        if path == params["path"] and not module.check_mode and (
+                read_text(path) != text or any(p.startswith(code_dir) for p in changed_files)):
+            _compile(module, params["python"], code_dir)
         result = write_text(module, path, text, attributes=dict(ROOT_FILE, mode=mode))
         if result["changed"]:
             changed_files.append(path)
             if path in (params["config_path"], config.flush["known_hosts"]):
                 diffs.append(result["diff"])
-    # an earlier version's modules (the flat layout before the packages, a module since renamed) go
-    for package_dir in vi.package_dirs(params["lib_dir"])[1:]:
-        if not os.path.isdir(package_dir):
-            continue
-        for name in sorted(os.listdir(package_dir)):
-            path = os.path.join(package_dir, name)
-            if name.endswith(".py") and path not in wanted:
-                changed_files.append(path + " (removed)")
-                if not module.check_mode:
-                    os.remove(path)
+    changed_files += _prune_versions(module, params["lib_dir"], code_dir, running)
     program_changed = any(path.startswith(params["lib_dir"]) or path == params["path"] for path in changed_files)
     pins_changed = any(path in (params["config_path"], config.flush["known_hosts"]) for path in changed_files)
     closed: t.List[str] = []
-    if not module.check_mode and program_changed:
-        code, _out, err = module.run_command([params["python"], "-I", "-S", "-m", "compileall", "-q",
-                                              params["lib_dir"]])
-        if code != 0:
-            module.fail_json(msg="could not compile the program under %s: %s" % (params["lib_dir"], err))
     if not module.check_mode and (program_changed or pins_changed):
         # the program validates the new config and keeps the copy that the fast path of up reads
         module.run_command([params["path"], "--config", params["config_path"], "--quiet", "status"])

@@ -635,3 +635,60 @@ def test_vip_script_refuses_a_program_below_a_writable_directory(run_module, tmp
         assert result.failed and result["msg"].startswith("path: %s: %s is " % (params["path"], tmp_path / "sbin"))
         assert "writable by its group" in result["msg"] and "chmod g-w,o-w" in result["msg"], result["msg"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sbin"] and not list((tmp_path / "sbin").iterdir())
+
+
+# an upgrade is one rename: a new versioned lib dir, then the launcher (issue 13, fault 9) ---------------------------
+def launcher_lib(program):
+    line = [line for line in pathlib.Path(program).read_text().splitlines() if line.startswith("sys.path.insert")]
+    return line[0].split("'")[1]
+
+
+def test_vip_script_upgrade_never_touches_the_code_a_running_up_imports(run_module, tmp_path, monkeypatch):
+    """Each version of the code goes into its own directory under lib_dir; the launcher is switched to it by one
+    rename once it is complete; the running version's files are never rewritten; the previous one is kept (an
+    up that started before the switch still imports from it), older ones are pruned."""
+    from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip_script
+    real_source = vi.source
+    (tmp_path / "sbin").mkdir()
+    params = script_params(tmp_path)
+    libs, program_py = [], []
+    for release in ("A", "B", "B", "C"):
+        monkeypatch.setattr(vi, "source", lambda name, release=release: real_source(name) + (
+            "# release %s\n" % release if name == "_vip.program" else ""))
+        before = os.stat(params["path"]).st_ino if os.path.exists(params["path"]) else None
+        kept = {lib: pathlib.Path(vi.module_path(lib, vi.PACKAGE + "._vip.program")).read_text() for lib in libs}
+        result = run_module(run_vip_script, params)
+        lib = launcher_lib(params["path"])
+        assert os.path.dirname(lib) == params["lib_dir"] and lib != params["lib_dir"], lib
+        assert (before != os.stat(params["path"]).st_ino) == result["changed"]     # replaced, never rewritten
+        for old, text in kept.items():                                             # what a running up imports
+            if os.path.isdir(old):
+                assert pathlib.Path(vi.module_path(old, vi.PACKAGE + "._vip.program")).read_text() == text
+        libs.append(lib)
+        program_py.append(pathlib.Path(vi.module_path(lib, vi.PACKAGE + "._vip.program")).read_text())
+    assert result["changed"] and len(set(libs)) == 3 and libs[1] == libs[2]
+    assert program_py[-1].endswith("# release C\n")
+    assert sorted(os.listdir(params["lib_dir"])) == sorted({os.path.basename(libs[1]), os.path.basename(libs[3])})
+    done = subprocess.run([params["path"], "--config", params["config_path"], "--help"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and "usage: sipha-vip" in done.stdout
+
+
+def test_vip_script_upgrade_from_the_flat_layout_keeps_it_once(run_module, tmp_path, monkeypatch):
+    """A release before versioned directories had its code right under lib_dir: kept as the previous version by
+    the first upgrade (an up may be importing it), removed by the next."""
+    from ansible_collections.sipha.network.plugins.module_utils._vip.modules import run_vip_script
+    params = script_params(tmp_path)
+    for path, (text, mode) in vi.files(params["lib_dir"], params["path"], params["python"]).items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pathlib.Path(path).write_text(text)
+        os.chmod(path, int(mode, 8))
+    assert run_module(run_vip_script, params)["changed"]
+    first = launcher_lib(params["path"])
+    assert sorted(os.listdir(params["lib_dir"])) == sorted(["ansible_collections", os.path.basename(first)])
+    real_source = vi.source
+    monkeypatch.setattr(vi, "source", lambda name: real_source(name) + ("# next\n" if name == "_vip.cli" else ""))
+    result = run_module(run_vip_script, params)
+    assert params["lib_dir"] + "/ansible_collections/ (removed: an older version)" in result["files_changed"]
+    assert sorted(os.listdir(params["lib_dir"])) == sorted(
+        [os.path.basename(first), os.path.basename(launcher_lib(params["path"]))])
