@@ -327,14 +327,15 @@ def withdraw(config: vc.VipConfig, host: Host, log: Log, record: t.Dict[str, t.A
     """The VIP is on the NIC but cannot be announced: remove it again and fail (exit 1, not held)."""
     try:
         code = nl.delete_address(config.interface, config.vip, config.prefix)
-    except OSError as gone:
-        code = gone.errno or fast.EADDRNOTAVAIL - 1
+        why = os.strerror(code)
+    except OSError as gone:   # the kernel could not be asked: the VIP is still there
+        code, why = -1, str(gone)
     record["held"] = code not in (0, fast.EADDRNOTAVAIL)
     record["removed_again"] = not record["held"]
     if record["held"]:
         raise TakeoverError("the first announcement failed (%s) and %s could not be removed again (%s): it is "
                             "held, unannounced; remove it (ip -4 address del %s dev %s)" % (
-                                error, config.cidr, os.strerror(code), config.cidr, config.interface),
+                                error, config.cidr, why, config.cidr, config.interface),
                             extra={"held": True, "removed_again": False})
     log.step("vip removed again", "%s dev %s: it could not be announced" % (config.cidr, config.interface),
              warning=True)

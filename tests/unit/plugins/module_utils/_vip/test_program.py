@@ -692,3 +692,19 @@ def test_vip_script_upgrade_from_the_flat_layout_keeps_it_once(run_module, tmp_p
     assert params["lib_dir"] + "/ansible_collections/ (removed: an older version)" in result["files_changed"]
     assert sorted(os.listdir(params["lib_dir"])) == sorted(
         [os.path.basename(first), os.path.basename(launcher_lib(params["path"]))])
+
+
+def test_up_that_cannot_remove_the_unannounced_vip_says_it_is_held(tmp_path, monkeypatch, capsys):
+    """The first round failed and the delete failed too: exit 1, the record says held, the message how to fix."""
+    def stuck(interface, address, prefix):
+        raise OSError(105, "No buffer space available")
+
+    monkeypatch.setattr(tk.nl, "delete_address", stuck, raising=False)
+    path = write_config(tmp_path, flush={"enabled": False}, routers=[])
+    monkeypatch.setattr(tk.nl, "add_address", lambda *args: 0)
+    monkeypatch.setattr(tk.fast, "nic_state", lambda interface: "up")
+    monkeypatch.setattr(tk.arp, "ArpLink", BrokenLink)
+    code = tk.main(["--config", path, "--json", "--quiet", "--no-fast", "up"], run_dir=str(tmp_path / "run"))
+    record = json.loads(capsys.readouterr().out)
+    assert code == tk.EXIT_FAILED and record["held"] is True and record["removed_again"] is False, record
+    assert "held, unannounced" in record["error"] and "ip -4 address del 198.51.100.10/32 dev lo" in record["error"]
