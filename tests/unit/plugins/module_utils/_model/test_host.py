@@ -76,9 +76,15 @@ def test_invalid_pair_names_host_and_field(case):
     assert str(err.value).startswith(case["field"] + ": "), str(err.value)
 
 
-def test_valid_pair():
+def test_valid_pair_passes_and_the_same_pair_reusing_an_address_does_not():
     b = apply(DATA["valid"], {"sip_nic.address": "198.51.100.12/25", "data_nic.address": "192.0.2.22/24"})
-    check_pair({"sip-a": HostDesign.from_dict(DATA["valid"]), "sip-b": HostDesign.from_dict(b)})
+    designs = {"sip-a": HostDesign.from_dict(DATA["valid"]), "sip-b": HostDesign.from_dict(b)}
+    assert check_pair(designs) is None
+    # the control: one address of sip-b back to sip-a's is refused, naming the host and the field
+    reused = dict(designs, **{"sip-b": HostDesign.from_dict(apply(b, {"sip_nic.address": "198.51.100.11/25"}))})
+    with pytest.raises(DesignError) as err:
+        check_pair(reused)
+    assert err.value.field == "sip-b: sip_nic.address" and "already used by sip-a sip_nic.address" in str(err.value)
 
 
 @pytest.mark.parametrize("macs,field", [
