@@ -428,7 +428,8 @@ def refuse_duplicate(config: vc.VipConfig, link: arp.ArpLink, log: Log, record: 
     if holders:
         raise TakeoverError("refused: %s still answers for %s after %d probes in %d ms (split_brain: refuse, "
                             "split_brain_grace_ms); the VIP was not added" % (
-                                holders, config.vip, probes, config.split_brain_grace_ms), EXIT_DUPLICATE)
+                                holders, config.vip, probes, config.split_brain_grace_ms), EXIT_DUPLICATE,
+                            extra={"held": False, "other_holders": record["other_holders"], "duplicate_probes": probes})
 
 
 def rest_of_up(config: vc.VipConfig, log: Log, options: Options, record: t.Dict[str, t.Any],

@@ -474,3 +474,62 @@ def test_up_on_a_down_or_missing_nic_is_refused_before_the_add(tmp_path, switche
     wanted = "interface %s is %s" % (nic, "administratively down" if state == "down" else "missing")
     assert wanted in json.loads(record)["error"] and wanted in err, err
     assert "vip added" not in err and "refused" in err, err
+
+
+# split_brain: refuse against an old primary on the wire (issue 13, fault 7) ------------------------------------------
+OLD_PRIMARY = """
+import sys, time, _socket
+sys.path[:0] = [sys.argv[1]]
+from ansible_collections.sipha.network.plugins.module_utils._vip import arp
+sock = _socket.socket(_socket.AF_PACKET, _socket.SOCK_RAW, 0)
+sock.bind(("v1", 0))
+reply = arp.gratuitous_reply(sock.getsockname()[4][:6], "198.51.100.10")
+until = time.monotonic() + float(sys.argv[2]) / 1000.0
+while time.monotonic() < until:              # it answers for the VIP until its own down took it
+    sock.send(reply)
+    time.sleep(0.01)
+"""
+REFUSE_RACE = """
+import json, subprocess, sys, time
+lib, program, config, stops_ms, answerer = sys.argv[1:6]
+for argv in (["mount", "-t", "sysfs", "sysfs", "/sys"], ["ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1"],
+             ["ip", "link", "set", "v0", "up"], ["ip", "link", "set", "v1", "up"]):
+    subprocess.run(argv, check=True)
+subprocess.run([program, "--config", config, "--quiet", "status"], stdout=subprocess.DEVNULL, check=True)
+old = subprocess.Popen([sys.executable, "-c", answerer, lib, stops_ms])
+time.sleep(0.3)                              # the old primary answers when up starts
+started = time.monotonic()
+done = subprocess.run([program, "--config", config, "--json", "--quiet", "up"], capture_output=True, text=True)
+took = time.monotonic() - started
+old.kill()
+shown = subprocess.run(["ip", "-4", "-o", "address", "show", "dev", "v0"], capture_output=True, text=True).stdout
+print(json.dumps({"code": done.returncode, "took": took, "held": "198.51.100.10/32" in shown,
+                  "record": json.loads(done.stdout or "{}")}))
+"""
+
+
+@pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
+@pytest.mark.parametrize("stops_ms, code", [(700, 0), (60000, 3)])
+def test_refuse_waits_for_an_old_primary_that_lets_go(tmp_path, stops_ms, code):
+    """A stand-in old primary on a veth peer sends ARP for the VIP: one that stops ~400 ms into the up (its down
+    racing it) does not refuse the takeover; one that goes on is refused after split_brain_grace_ms (judged by
+    the clock outside the program: 1 s of grace, 100 ms probes, well under 2.5 s)."""
+    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
+    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pathlib.Path(path).write_text(text)
+        os.chmod(path, int(mode, 8))
+    config = tmp_path / "vip.json"
+    config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "v0", "run_dir": str(run_dir),
+                                  "state_dir": str(tmp_path / "state"), "flush": {"enabled": False},
+                                  "garp": {"count": 1, "repeat_after_ms": 0}, "split_brain": "refuse",
+                                  "probe_ms": 100, "split_brain_grace_ms": 1000}))
+    done = in_netns("--mount", "/usr/bin/python3", "-c", REFUSE_RACE, str(lib), str(program), str(config),
+                    str(stops_ms), OLD_PRIMARY)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["code"] == code and got["held"] == (code == 0), got
+    if code:
+        assert 1.0 <= got["took"] < 2.5 and got["record"]["duplicate_probes"] > 1, got
+    else:
+        assert got["took"] < 1.5 and got["record"]["other_holders"] == [], got
