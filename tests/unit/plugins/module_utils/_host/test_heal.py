@@ -96,7 +96,7 @@ def test_a_stopped_watcher_ends_its_processes_before_itself(tmp_path):
     env = dict(os.environ, PATH="%s:%s" % (tmp_path, os.environ["PATH"]))
     proc = subprocess.Popen(["sh", str(script)], env=env, start_new_session=True)   # its own group, as systemd
     try:
-        for _ in range(100):    # the monitor runs
+        for dummy in range(100):    # the monitor runs
             if subprocess.run(["pgrep", "-g", str(proc.pid), "sleep"], capture_output=True, check=False).returncode == 0:
                 break
             time.sleep(0.02)
