@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Medians and p95 of site.yml cold runs and changed=0 re-runs (lines "cold_ms rerun_ms rerun2_ms")."""
 
 from __future__ import annotations

@@ -21,15 +21,22 @@ from __future__ import annotations
 
 import os
 import selectors
+import signal
 import subprocess
 import time
 import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.vip import Router, VipConfig
+from ansible_collections.sipha.network.plugins.module_utils._vip import lock
 from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import Spawned
 
-__all__ = ["RouterFlush", "close_masters", "ensure_masters", "explain", "flush_all", "master_alive"]
+__all__ = ["MASTERS_LOCK", "RouterFlush", "close_masters", "end_sessions", "ensure_masters", "explain", "flush_all",
+           "master_alive", "master_pid", "sessions"]
+
+#: The lock of the runs that start or close warm connections (refresh, disconnect): not the takeover lock,
+#: so an up or down never waits for a router that does not answer.
+MASTERS_LOCK = "masters.lock"
 
 
 def explain(returncode: t.Optional[int], stderr: str) -> str:
@@ -209,24 +216,112 @@ def flush_all(config: VipConfig, warm: bool, t0: float,
     return [flush.result or {} for flush in flushes]
 
 
-def master_alive(config: VipConfig, router: Router) -> bool:
+def master_pid(config: VipConfig, router: Router) -> t.Optional[int]:
+    """The pid of the master that answers ``-O check`` ("Master running (pid=N)"; 0 when it says none), or
+    None when no master answers within 5 s."""
     if not os.path.exists(config.control_path(router)):
+        return None
+    try:
+        check = subprocess.run(config.ssh_argv(router, "check"), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=5, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    if check.returncode != 0:
+        return None
+    said = check.stdout.decode("utf-8", "replace")
+    start = said.find("pid=")
+    digits = said[start + 4:].split(")", 1)[0] if start >= 0 else ""
+    return int(digits) if digits.isdigit() else 0
+
+
+def master_alive(config: VipConfig, router: Router) -> bool:
+    return master_pid(config, router) is not None
+
+
+def sessions(config: VipConfig, router: Router) -> t.List[int]:
+    """The ssh processes that hold a session to ``router`` for the warm connection (the master, and any plain
+    ``-N`` session OpenSSH kept when it found a stale socket): found by their ControlPath, from /proc."""
+    wanted = "ControlPath=%s" % config.control_path(router)
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as handle:
+                argv = handle.read().decode("utf-8", "replace").split("\0")
+        except OSError:
+            continue
+        if wanted in argv and "-N" in argv and any(os.path.basename(arg) == "ssh" for arg in argv[:2]):
+            found.append(int(name))
+    return sorted(found)
+
+
+def end_sessions(pids: t.Sequence[int], grace_s: float = 1.0) -> None:
+    """SIGTERM, then SIGKILL after ``grace_s`` for those still there."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace_s
+    left = list(pids)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.01)
+        left = [pid for pid in left if _exists(pid)]
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _exists(pid: int) -> bool:
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as handle:
+            return handle.read().split(b") ", 1)[-1][:1] != b"Z"
+    except OSError:
         return False
-    check = subprocess.run(config.ssh_argv(router, "check"), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=5, check=False)
-    return check.returncode == 0
+
+
+def _clear(config: VipConfig, router: Router) -> None:
+    """No session and no socket left for ``router``: a master killed with SIGKILL leaves its socket, and OpenSSH
+    then keeps a plain session beside it ("ControlSocket ... already exists, disabling multiplexing")."""
+    end_sessions(sessions(config, router))
+    try:
+        os.unlink(config.control_path(router))
+    except FileNotFoundError:
+        pass
 
 
 def ensure_masters(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
-    """Keep one warm connection per router (for the refresh timer): start those that are not alive.
+    """Keep exactly one warm connection per router (for the refresh timer): start those that are not alive.
 
-    Started in parallel; each is bounded by flush.timeout_ms. ssh -f backgrounds the master after login."""
+    Runs under its own lock (MASTERS_LOCK), never the takeover lock. A router whose master does not answer
+    ``-O check`` loses every session and its socket first, so at most one session per router is ever kept.
+    Started in parallel; each is bounded by flush.timeout_ms. ssh -f backgrounds the master after login; it
+    counts as warm only once ``-O check`` answers."""
+    held = lock.acquire(config.run_dir, 0.0, MASTERS_LOCK)
+    if held is None:
+        return [{"name": router.name, "warm": master_alive(config, router), "started": False, "busy": True}
+                for router in config.routers]
+    try:
+        return _ensure_masters(config)
+    finally:
+        lock.release(held)
+
+
+def _ensure_masters(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
     results: t.List[t.Dict[str, t.Any]] = []
     starting: t.List[t.Tuple[Router, subprocess.Popen, float, str]] = []
     for router in config.routers:
-        if master_alive(config, router):
-            results.append({"name": router.name, "warm": True, "started": False})
+        pid = master_pid(config, router)
+        if pid is not None:
+            # a plain session kept beside a live master (an older version, or a start that raced): ended
+            end_sessions([other for other in sessions(config, router) if pid and other != pid])
+            results.append({"name": router.name, "warm": True, "started": False,
+                            "sessions": len(sessions(config, router))})
             continue
+        _clear(config, router)
         log = config.control_path(router) + ".log"
         os.close(private_open(log))   # root's alone (0600): ssh -E appends to it
         argv = config.ssh_argv(router, "master")
@@ -242,21 +337,36 @@ def ensure_masters(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
             proc.kill()
             proc.wait()
             code = None
-        entry: t.Dict[str, t.Any] = {"name": router.name, "warm": code == 0, "started": code == 0}
-        if code != 0:
+        warm = code == 0 and master_alive(config, router)
+        entry: t.Dict[str, t.Any] = {"name": router.name, "warm": warm, "started": warm}
+        if not warm:
             with open(log, encoding="utf-8", errors="replace") as handle:
-                entry["error"] = explain(code, handle.read()) if code is not None else \
-                    "no answer within %d ms" % config.flush["timeout_ms"]
+                text = handle.read()
+            entry["error"] = ("no answer within %d ms" % config.flush["timeout_ms"] if code is None
+                              else explain(code, text) if code != 0
+                              else "ssh returned but no master answers on %s" % config.control_path(router))
+            _clear(config, router)   # nothing half-started stays behind
+        entry["sessions"] = len(sessions(config, router))
         results.append(entry)
     return results
 
 
 def close_masters(config: VipConfig) -> t.List[str]:
-    """Close every warm connection (after a config or host-key change); returns the routers closed."""
+    """Close every warm connection (after a config or host-key change), and every session a stale socket left
+    behind; returns the routers closed."""
     closed = []
-    for router in config.routers:
-        if os.path.exists(config.control_path(router)):
-            subprocess.run(config.ssh_argv(router, "exit"), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=5, check=False)
-            closed.append(router.name)
+    held = lock.acquire(config.run_dir, 5.0, MASTERS_LOCK)
+    try:
+        for router in config.routers:
+            if os.path.exists(config.control_path(router)) or sessions(config, router):
+                if os.path.exists(config.control_path(router)):
+                    try:
+                        subprocess.run(config.ssh_argv(router, "exit"), stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=5, check=False)
+                    except subprocess.TimeoutExpired:
+                        pass
+                _clear(config, router)
+                closed.append(router.name)
+    finally:
+        lock.release(held)
     return closed

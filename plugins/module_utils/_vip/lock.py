@@ -30,10 +30,10 @@ NAME = "lock"
 POLL_S = 0.002
 
 
-def acquire(run_dir: str, wait_s: float = 0.0) -> t.Optional[int]:
+def acquire(run_dir: str, wait_s: float = 0.0, name: str = NAME) -> t.Optional[int]:
     """The lock's descriptor once held, or None when another run still holds it after ``wait_s`` seconds
-    (0: do not wait). OSError when the lock file cannot be opened."""
-    fd = os.open(os.path.join(run_dir, NAME), os.O_RDWR | os.O_CREAT, 0o600)
+    (0: do not wait). OSError when the lock file cannot be opened. ``name``: another lock file of the run dir."""
+    fd = os.open(os.path.join(run_dir, name), os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait_s
     while True:
         try:

@@ -539,32 +539,40 @@ def cmd_down(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.
 
 
 def cmd_refresh(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
+    """Re-announce the VIP while held, keep one warm connection per router.
+
+    Its network I/O (the duplicate probe, the routers' connections) runs without the takeover lock, so an up
+    or down that arrives meanwhile takes the lock at once and keeps its fast path. Only the announcement is
+    sent under the lock, after checking again that the VIP is held: it must never follow a down."""
     record: t.Dict[str, t.Any] = {"command": "refresh", "started_epoch": options.e0}
     host.prepare_dirs()
-    if not host.lock(0, wait=False):
-        log.step("busy", "an up or down is running; nothing done")
-        record["busy"] = True
-        return record
-    try:
-        record["held"] = host.nic_exists() and host.held()
-        if record["held"]:
-            with arp.ArpLink(config.interface) as link:
-                # A holder cut off from the management layer must not win the routers back every interval
-                # from the new primary: when another host answers for the VIP, say so and stay quiet.
-                record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
-                if record["other_holders"]:
-                    log.step("split brain", "%s also answers for %s; not re-announcing (the last up wins; "
-                             "reconcile the pair)" % (", ".join(record["other_holders"]), config.vip), warning=True)
-                else:
-                    link.send(frames_for(config, link.mac, options))
-                    log.step("re-announced", config.vip)
-        if config.flush["enabled"] and config.flush["warm"] and config.routers:
-            record["connections"] = vf.ensure_masters(config)
-            for entry in record["connections"]:
-                if not entry["warm"]:
-                    log.step("router %s not warm" % entry["name"], entry.get("error", ""), warning=True)
-    finally:
-        host.unlock()
+    record["held"] = host.nic_exists() and host.held()
+    if record["held"]:
+        with arp.ArpLink(config.interface) as link:
+            # A holder cut off from the management layer must not win the routers back every interval
+            # from the new primary: when another host answers for the VIP, say so and stay quiet.
+            record["other_holders"] = link.other_holders(config.vip, config.probe_ms, first=True)
+            if record["other_holders"]:
+                log.step("split brain", "%s also answers for %s; not re-announcing (the last up wins; "
+                         "reconcile the pair)" % (", ".join(record["other_holders"]), config.vip), warning=True)
+            elif not host.lock(0, wait=False):
+                log.step("busy", "an up or down is running; it announces for itself; not re-announced")
+                record["busy"] = True
+            else:
+                try:
+                    record["held"] = host.held()
+                    if record["held"]:
+                        link.send(frames_for(config, link.mac, options))
+                        log.step("re-announced", config.vip)
+                finally:
+                    host.unlock()
+    if config.flush["enabled"] and config.flush["warm"] and config.routers:
+        record["connections"] = vf.ensure_masters(config)
+        for entry in record["connections"]:
+            if entry.get("busy"):
+                log.step("router %s" % entry["name"], "another refresh is starting the warm connections")
+            elif not entry["warm"]:
+                log.step("router %s not warm" % entry["name"], entry.get("error", ""), warning=True)
     return record
 
 
@@ -593,6 +601,8 @@ def cmd_status(config: vc.VipConfig, host: Host, _log: Log, _options: Options) -
         "vip": config.vip, "prefix": config.prefix, "interface": config.interface, "interface_exists": exists,
         "held": exists and host.held(), "announcer_running": host.announcer_pid() is not None,
         "warm": {router.name: os.path.exists(config.control_path(router)) for router in config.routers},
+        # the ssh sessions this host holds per router for the warm connection (at most one is ever kept)
+        "sessions": {router.name: vf.sessions(config, router) for router in config.routers},
         "last_up": state.get("last_up"), "last_down": state.get("last_down"), "last_refresh": state.get("last_refresh"),
     }
     if host.state_error:
