@@ -16,7 +16,6 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
@@ -31,7 +30,7 @@ __all__ = ["main"]
 
 
 def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run_dir: str = fast.RUN_DIR) -> int:
-    """The fast path of ``up`` or ``down``, then the rest (the whole program, niced once the VIP is taken)."""
+    """The fast path of ``up`` or ``down``, then the rest (the whole program; it nices its bookkeeping)."""
     t0 = time.monotonic() if t0 is None else t0
     e0 = time.time() - (time.monotonic() - t0)
     argv = sys.argv[1:] if argv is None else argv
@@ -44,8 +43,6 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run
             head = fast.take_down(options, t0, run_dir)
     except UsageError:
         pass   # the whole program prints the usage
-    if head is not None and (options.command == "down" or head.sent is not None):
-        os.nice(fast.NICE_AFTER)   # the VIP is taken (or given up) and announced: the rest is bookkeeping
     # pylint: disable-next=import-outside-toplevel
     from ansible_collections.sipha.network.plugins.module_utils._vip import program
     return program.main(argv, t0=t0, e0=e0, head=head, run_dir=run_dir)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,9 +48,9 @@ from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SA
 
 __all__ = ["COMMANDS", "ConfigProblem", "Host", "LOG_INFO", "LOG_WARNING", "Log", "REPROBE_PAUSE_S", "SAVED",
            "SYSLOG_PATH", "Syslog", "TakeoverError", "after_add", "announce_schedule", "announcer_flags", "clear_vip",
-           "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up",
+           "Terminated", "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up",
            "fast_values", "frames_for", "log_flush", "main", "print_record", "read_config", "refuse_duplicate",
-           "refuse_unusable_nic", "remember_locked", "rest_of_up", "run", "save_record", "take_and_announce",
+           "refuse_unusable_nic", "remember_locked", "rest_of_up", "run", "save_record", "take_and_announce", "terminated",
            "up_from_copy", "usage", "withdraw", "write_out"]
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
@@ -740,6 +741,35 @@ def print_record(options: Options, log: Log, record: t.Dict[str, t.Any], where: 
                             % (options.command, where))
 
 
+class Terminated(Exception):
+    """SIGTERM arrived while a command ran."""
+
+
+def _terminate(_signum: int, _frame: t.Any) -> None:
+    raise Terminated()
+
+
+def terminated(options: Options, host: Host, log: Log) -> t.Tuple[t.Dict[str, t.Any], int]:
+    """The record and exit code of a command ended by SIGTERM: they say whether the VIP is held now.
+
+    ``up``: 0 when the VIP is held (taken, maybe not flushed everywhere), 1 when it is not; ``down``: 0 when
+    it is gone, 1 when it is still held; other commands: 1."""
+    held = host.nic_exists() and host.held()
+    if options.command == "up":
+        code = EXIT_OK if held else EXIT_FAILED
+    elif options.command == "down":
+        code = EXIT_OK if not held else EXIT_FAILED
+    else:
+        code = EXIT_FAILED
+    log.step("terminated", "SIGTERM during %s; the VIP is %s" % (options.command, "held" if held else "not held"),
+             warning=True)
+    record = {"command": options.command, "error": "terminated by SIGTERM", "terminated": True, "held": held,
+              "started_epoch": options.e0, "fast_path": getattr(options, "head", None) is not None}
+    if options.command == "up" and held:
+        record["errors_after_add"] = ["terminated by SIGTERM"]
+    return record, code
+
+
 def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0: t.Optional[float] = None,
          head: t.Optional[fast.Head] = None, run_dir: str = fast.RUN_DIR) -> int:
     """The whole program; ``head``: what the fast path of ``up`` did already (``_vip.launcher.main``);
@@ -775,9 +805,14 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
         remember_locked(options, stat, config, log)
     host = Host(config)
     code = EXIT_OK
+    # SIGTERM (systemd stopping the agent, an operator's kill) ends the command where it is: the flushes'
+    # ssh children are ended on the way out, and the record says what was done
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         try:
             record = COMMANDS[options.command](config, host, log, options)
+        except Terminated:
+            record, code = terminated(options, host, log)
         except DesignError as error:
             record, code = {"command": options.command, "error": str(error)}, EXIT_CONFIG
             log.step("check failed", str(error), warning=True)
@@ -790,6 +825,11 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
             failed = record.get("routers_failed") or []
             log.step("done" if not code else "exit %d" % code,
                      ("VIP held; routers not flushed: %s" % ", ".join(failed)) if failed else "", warning=bool(failed))
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # the record is written whatever comes next
+        if head is not None:
+            # the takeover is done (flushes, hedges and the announcer ran at the normal priority): what is left is
+            # bookkeeping, which must not take the CPU from the SIP Server that just became primary
+            os.nice(fast.NICE_AFTER)
         record["exit"] = code
         record["steps"] = log.steps
         record.update(log.health())

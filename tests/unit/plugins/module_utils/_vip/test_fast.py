@@ -222,20 +222,33 @@ def test_up_announces_again_after_a_flush_went_through(tmp_path, monkeypatch, fl
     os.close(head.lock_fd)
 
 
-@pytest.mark.parametrize("command, sent, niced", [("up", ["gratuitous request"], True), ("up", None, False),
-                                                  ("down", None, True), ("status", None, False)])
-def test_rest_of_the_run_is_niced_once_the_fast_path_acted(monkeypatch, command, sent, niced):
-    """After the fast path the whole program runs niced; not when the first round is still to be sent by it."""
+@pytest.mark.parametrize("command", ["up", "down", "status"])
+def test_the_launcher_never_nices_the_takeover(monkeypatch, command):
+    """The fresh flushes, the hedge and the announcer the whole program starts are part of the takeover: the
+    launcher hands over at the normal priority (issue 13, fault 8)."""
     head = fast.Head(-1, 0.0, 0.0)
-    head.sent = sent
     calls, handed = [], []
     monkeypatch.setattr(fast, "take", lambda *args: head)
     monkeypatch.setattr(fast, "take_down", lambda *args: head)
-    monkeypatch.setattr(launcher.os, "nice", calls.append)
+    monkeypatch.setattr(os, "nice", calls.append)
     monkeypatch.setattr(tk, "main", lambda argv, t0, e0, head, run_dir: handed.append(head) or 0)
     assert launcher.main([command]) == 0
-    assert calls == ([fast.NICE_AFTER] if niced else [])
+    assert calls == []
     assert handed == [head if command != "status" else None]
+
+
+@pytest.mark.parametrize("head", [True, False])
+def test_only_the_bookkeeping_after_a_fast_path_is_niced(tmp_path, monkeypatch, head):
+    config = tmp_path / "vip.json"
+    config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo", "run_dir": str(tmp_path / "run"),
+                                  "state_dir": str(tmp_path / "state"), "flush": {"enabled": False}}))
+    order = []
+    monkeypatch.setattr(tk.os, "nice", lambda value: order.append(("nice", value)))
+    monkeypatch.setitem(tk.COMMANDS, "status", lambda *args: order.append(("command", None)) or {"command": "status"})
+    monkeypatch.setattr(tk, "remember_locked", lambda *args: None)
+    tk.main(["--config", str(config), "--quiet", "status"], head=fast.Head(-1, 0.0, 0.0) if head else None,
+            run_dir=str(tmp_path / "run"))
+    assert order == ([("command", None), ("nice", fast.NICE_AFTER)] if head else [("command", None)])
 
 
 # children started without subprocess, and the early flush ---------------------------------------------------------
@@ -533,3 +546,57 @@ def test_refuse_waits_for_an_old_primary_that_lets_go(tmp_path, stops_ms, code):
         assert 1.0 <= got["took"] < 2.5 and got["record"]["duplicate_probes"] > 1, got
     else:
         assert got["took"] < 1.5 and got["record"]["other_holders"] == [], got
+
+
+# SIGTERM during a takeover (issue 13, fault 8) ----------------------------------------------------------------------
+SIGTERM_DURING_FLUSH = """
+set -e
+mount -t sysfs sysfs /sys
+ip link set lo up
+# a router that never answers: its address is on a veth whose peer has none (ARP unanswered, connect hangs)
+ip link add d0 type veth peer name d1
+ip addr add 198.51.100.1/24 dev d0
+ip link set d1 up
+ip link set d0 up
+"$0" --config "$1" --quiet status >/dev/null
+set +e
+"$0" --config "$1" --json --quiet $2 up >"$3" 2>/dev/null &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+echo "exit $?"
+sleep 0.2
+pgrep -f "^ssh .*198[.]51[.]100[.]2" | wc -l
+ip -4 -o address show dev d0 to 198.51.100.10/32 | wc -l
+"""
+
+
+@pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
+@pytest.mark.parametrize("switches", ["", "--no-fast"])
+def test_sigterm_during_the_flush_ends_the_children_and_says_what_was_done(tmp_path, switches):
+    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
+    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        pathlib.Path(path).write_text(text)
+        os.chmod(path, int(mode, 8))
+    (tmp_path / "key").write_text("not a key\n")
+    (tmp_path / "known_hosts").write_text("198.51.100.2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx9dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ\n")
+    config = tmp_path / "vip.json"
+    config.write_text(json.dumps({
+        "vip": "198.51.100.10", "interface": "d0", "run_dir": str(run_dir), "state_dir": str(tmp_path / "state"),
+        "routers": [{"name": "r2", "address": "198.51.100.2"}],
+        "flush": {"key_file": str(tmp_path / "key"), "known_hosts": str(tmp_path / "known_hosts"),
+                  "timeout_ms": 8000, "warm": False},
+        "garp": {"count": 1, "repeat_after_ms": 0}, "probe_ms": 50}))
+    out = tmp_path / "record.json"
+    done = subprocess.run(["unshare", "--net", "--mount", "sh", "-c", SIGTERM_DURING_FLUSH, str(program), str(config),
+                           switches, str(out)], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    code, ssh_left, held = done.stdout.split("\n")[:3]
+    record = json.loads(out.read_text())
+    assert code == "exit 0" and held == "1", done.stdout          # the VIP was added before the SIGTERM: held
+    assert ssh_left == "0", "the flush's ssh outlived the program"
+    assert record["terminated"] and record["held"] and record["exit"] == 0, record
+    assert record["errors_after_add"] == ["terminated by SIGTERM"]
+    assert "terminated" in [step["step"] for step in record["steps"]]

@@ -1,6 +1,6 @@
 """Warm connections under faults (issue 13, faults 2 and 3): one session per router, never under the takeover lock.
 
-The routers are a stand-in ssh (tests/unit/data/fake_bin_master/ssh) that behaves as OpenSSH's ControlMaster does:
+The routers are a stand-in ssh (tests/unit/data/fake_bin_master/ssh, ssh_master.py) that behaves as OpenSSH's ControlMaster does:
 a start finding a stale socket keeps a plain session beside it and still exits 0.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import pathlib
 import signal
+import sys
 import threading
 import time
 
@@ -26,6 +27,7 @@ FAKE_BIN = pathlib.Path(__file__).parents[3] / "data" / "fake_bin_master"
 def routers(tmp_path, monkeypatch):
     """A config whose routers are the stand-in masters; every session they leave is ended afterwards."""
     monkeypatch.setenv("PATH", "%s:%s" % (FAKE_BIN, os.environ["PATH"]))
+    monkeypatch.setenv("FAKE_PYTHON", sys.executable)
     run = tmp_path / "run"
     run.mkdir()
     made = []
