@@ -142,13 +142,16 @@ def test_copy_is_used_only_for_the_file_that_was_validated(tmp_path):
 
 @pytest.mark.skipif(not ROOT, reason="the copy is kept for root only")
 @pytest.mark.parametrize("change", [{"split_brain": "refuse"}, {"interface": "nosuchnic0"}])
-def test_take_does_nothing_it_cannot_finish(tmp_path, change):
+def test_take_does_nothing_it_cannot_finish(tmp_path, monkeypatch, change):
     """split_brain: refuse, or a NIC that is gone: no head, nothing added, and the lock is free again."""
     config = tmp_path / "vip.json"
     config.write_text("{}")
     fast.remember(str(config), os.stat(config), values(tmp_path, **change))
+    added = []
+    monkeypatch.setattr(fast.nl, "add_address", lambda *args: added.append(args) or 0)
     options = cli.Options(["--config", str(config), "up"])
     assert fast.take(options, time.monotonic(), str(tmp_path / "run")) is None
+    assert added == []                                                # nothing added (so nothing announced)
     with open(tmp_path / "run" / "lock", "a", encoding="utf-8") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)   # raises if the fast path kept it
 
