@@ -18,7 +18,10 @@ not recovered within --cap seconds is counted as "> cap" and healed with a full 
 
 Strategies: a VIP moved only; b one gratuitous ARP (the vendor sample); d router flush, fresh SSH only;
 e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped; n the same without its fast path
-(for comparison, only when asked for: --strategies n).
+(for comparison, only when asked for: --strategies n); s sipha-vip as shipped, run as the management layer's
+agent runs it in production: as its non-root account (lca in the lab), through the role's sudo rule, with
+exactly the command the role publishes (`/usr/bin/sudo -n /usr/local/sbin/sipha-vip up`); needs the lab rolled
+out with -e sip_vip_agent_user=lca (lab/run.sh bench does). Its records are read back with `status`.
 Router behaviours: honour (Linux defaults), ignore (both routers drop gratuitous ARP, entries kept an hour),
 stopped (r2 stopped, r1 ignores gratuitous ARP).
 Everything stays inside the lab's containers; every wait is bounded.
@@ -46,7 +49,12 @@ STRATEGIES = {
     "g": ("directed ARP only", ["--no-garp", "--no-flush"], False),
     "c": ("sipha-vip as shipped", [], True),
     "n": ("sipha-vip without its fast path (--no-fast; not in the default run)", ["--no-fast"], True),
+    "s": ("sipha-vip as shipped, run by the agent's account through its sudo rule", [], True),
 }
+#: strategies that run as the management layer's agent account (see the docstring)
+AGENT_STRATEGIES = {"s"}
+AGENT = "lca"
+SUDO = "/usr/bin/sudo"
 BEHAVIOURS = {"honour": "routers honour gratuitous ARP", "ignore": "routers ignore gratuitous ARP",
               "stopped": "r2 stopped, r1 ignores gratuitous ARP"}
 DRILL_DIR = "/run/sipha-bench"
@@ -126,27 +134,38 @@ def stop_cell(clients):
         x(phone, "pkill", "-x", "sipp", check=False)
 
 
-def scheduled(host, at, argv):
-    return subprocess.Popen(["podman", "exec", "sipha-lab-" + host, "python3", "-IS", "-c", SCHEDULED, "%.6f" % at]
-                            + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def scheduled(host, at, argv, user="root"):
+    return subprocess.Popen(["podman", "exec", "--user", user, "sipha-lab-" + host, "python3", "-IS", "-c", SCHEDULED,
+                             "%.6f" % at] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def ran(proc, what):
+def ran(proc, what, host=None, command=None):
+    """When the exec ran, and the run's record: printed by --json, or (``host``: the agent's run, which the sudo
+    rule lets print nothing) the last ``command`` record of ``status``."""
     out, err = proc.communicate(timeout=60)
     lines = out.splitlines()
+    if host is not None and lines and proc.returncode == 0:
+        return float(lines[0]), json.loads(x(host, PROGRAM, "status").stdout)["last_" + command]
     if len(lines) < 2:
         raise RuntimeError("%s: no record (exit %s): %s" % (what, proc.returncode, err.strip()[-300:]))
     return float(lines[0]), json.loads(lines[1])
 
 
-def switchover(old, new, flags, warm, client_ips, cap):
+def switchover(old, new, flags, warm, client_ips, cap, agent=False):
     if warm:
         x(new, PROGRAM, "--quiet", "refresh")           # what the timer does while standby
     at = time.time() + LEAD
-    down = scheduled(old, at, [PROGRAM, "--json", "--quiet", "down"])
-    up = scheduled(new, at, [PROGRAM, "--json", "--quiet"] + flags + ["up"])
-    exec_up, record = ran(up, "up on " + new)
-    exec_down, record_down = ran(down, "down on " + old)
+    if agent:
+        # exactly what the management layer runs: its account, the role's sudo rule, the published command
+        down = scheduled(old, at, [SUDO, "-n", PROGRAM, "down"], user=AGENT)
+        up = scheduled(new, at, [SUDO, "-n", PROGRAM, "up"], user=AGENT)
+        exec_up, record = ran(up, "up on " + new, new, "up")
+        exec_down, record_down = ran(down, "down on " + old, old, "down")
+    else:
+        down = scheduled(old, at, [PROGRAM, "--json", "--quiet", "down"])
+        up = scheduled(new, at, [PROGRAM, "--json", "--quiet"] + flags + ["up"])
+        exec_up, record = ran(up, "up on " + new)
+        exec_down, record_down = ran(down, "down on " + old)
     if record.get("exit") != 0 or record_down.get("exit") != 0:
         raise RuntimeError("up on %s exit %s, down on %s exit %s"
                            % (new, record.get("exit"), old, record_down.get("exit")))
@@ -262,7 +281,8 @@ def main():
                 events = []
                 for _index in range(args.switchovers):
                     new = HOSTS[1] if current == HOSTS[0] else HOSTS[0]
-                    events.append(switchover(current, new, flags, warm, client_ips, args.cap))
+                    events.append(switchover(current, new, flags, warm, client_ips, args.cap,
+                                             agent=key in AGENT_STRATEGIES))
                     current = new
                     wait_answers(current, client_ips, time.time() + 0.3, 10)   # steady traffic before the next
                 stop_cell(clients)

@@ -129,6 +129,10 @@ announce() {  # container address bridge-address: one ping, so the controller's 
 }
 
 scs() {  # host initial-role: the management layer's stand-in; it alone decides the roles, sipha-vip is its reaction
+  # the local agent's own account (LCA runs its reactions as a non-root account); the benchmark's agent strategy
+  # (benchmarks/bench.py s) rolls out with sip_vip_agent_user: lca and runs the program as it, through the role's
+  # sudo rule
+  x "$1" sh -c "id -u lca >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin lca"
   xi "$1" install -m 0755 /dev/stdin /usr/local/sbin/sipha-lab-scs <<'SH'
 #!/bin/sh
 # Lab stand-in for the management layer (SCS/LCA): it records this host's role and runs sipha-vip as the reaction.

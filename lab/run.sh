@@ -263,7 +263,9 @@ TXT
     use_venv
     "$here/lab.sh" up
     mkdir -p "$state/logs"
-    playbook site "$state/logs/site-bench.log" || { tail -40 "$state/logs/site-bench.log" >&2; die "site.yml failed"; }
+    # the management layer's agent as in production: its own account (lca), the role's sudo rule (strategy s)
+    playbook site "$state/logs/site-bench.log" -e sip_vip_agent_user=lca \
+      || { tail -40 "$state/logs/site-bench.log" >&2; die "site.yml failed"; }
     shift
     python3 "$ROOT/benchmarks/bench.py" "$@"
     ;;
