@@ -273,6 +273,11 @@ def end_sessions(pids: t.Sequence[int], grace_s: float = 1.0) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    deadline = time.monotonic() + 1.0      # SIGKILL is delivered asynchronously: gone before we go on
+    while left and time.monotonic() < deadline:
+        left = [pid for pid in left if _exists(pid)]
+        if left:
+            time.sleep(0.01)
 
 
 def _exists(pid: int) -> bool:

@@ -46,7 +46,7 @@ from ansible_collections.sipha.network.plugins.module_utils._vip import durable
 from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH, collect
 
-__all__ = ["COMMANDS", "ConfigProblem", "Host", "LOG_INFO", "LOG_WARNING", "Log", "REPROBE_PAUSE_S", "SAVED",
+__all__ = ["COMMANDS", "ConfigProblem", "Host", "LOG_INFO", "LOG_WARNING", "Log", "REPROBE_PAUSE_S", "SAVED", "TERMINABLE",
            "SYSLOG_PATH", "Syslog", "TakeoverError", "after_add", "announce_schedule", "announcer_flags", "clear_vip",
            "Terminated", "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up",
            "fast_values", "frames_for", "log_flush", "main", "print_record", "read_config", "refuse_duplicate",
@@ -638,6 +638,8 @@ def cmd_check(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> 
 COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "refresh": cmd_refresh, "check": cmd_check,
             "disconnect": cmd_disconnect, "_announce": cmd_announce}
 SAVED = {"up": "last_up", "down": "last_down", "refresh": "last_refresh"}
+#: the commands a SIGTERM ends with a record (``terminated``); the others keep the default (they just end)
+TERMINABLE = ("up", "down", "refresh")
 
 
 def usage() -> str:
@@ -805,9 +807,12 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
         remember_locked(options, stat, config, log)
     host = Host(config)
     code = EXIT_OK
-    # SIGTERM (systemd stopping the agent, an operator's kill) ends the command where it is: the flushes'
-    # ssh children are ended on the way out, and the record says what was done
-    signal.signal(signal.SIGTERM, _terminate)
+    # SIGTERM (systemd stopping the agent, an operator's kill) ends a takeover command where it is: the flushes'
+    # ssh children are ended on the way out, and the record says what was done. The background announcer keeps
+    # the default: SIGTERM is how down stops it, at once and without a record.
+    previous = signal.getsignal(signal.SIGTERM)
+    if options.command in TERMINABLE:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         try:
             record = COMMANDS[options.command](config, host, log, options)
@@ -825,7 +830,8 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
             failed = record.get("routers_failed") or []
             log.step("done" if not code else "exit %d" % code,
                      ("VIP held; routers not flushed: %s" % ", ".join(failed)) if failed else "", warning=bool(failed))
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # the record is written whatever comes next
+        if options.command in TERMINABLE:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)   # the record is written whatever comes next
         if head is not None:
             # the takeover is done (flushes, hedges and the announcer ran at the normal priority): what is left is
             # bookkeeping, which must not take the CPU from the SIP Server that just became primary
@@ -838,5 +844,6 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
     finally:
         host.unlock()
     print_record(options, log, record, host.state_path())
+    signal.signal(signal.SIGTERM, previous)   # as it was (main runs in-process in the tests and the module)
     log.syslog.close()
     return code

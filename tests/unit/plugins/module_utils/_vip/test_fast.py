@@ -9,6 +9,7 @@ import os
 import pathlib
 import shlex
 import shutil
+import signal
 import struct
 import subprocess
 import time
@@ -603,3 +604,19 @@ def test_sigterm_during_the_flush_ends_the_children_and_says_what_was_done(tmp_p
     assert record["terminated"] and record["held"] and record["exit"] == 0, record
     assert record["errors_after_add"] == ["terminated by SIGTERM"]
     assert "terminated" in [step["step"] for step in record["steps"]]
+
+
+@pytest.mark.parametrize("command, during", [("status", signal.SIG_DFL), ("refresh", "handler")])
+def test_only_takeover_commands_catch_sigterm_and_the_old_handler_comes_back(tmp_path, monkeypatch, command, during):
+    """The background announcer (like status) keeps the default: SIGTERM is how down stops it, at once."""
+    config = tmp_path / "vip.json"
+    config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo", "run_dir": str(tmp_path / "run"),
+                                  "state_dir": str(tmp_path / "state"), "flush": {"enabled": False}}))
+    seen = []
+    monkeypatch.setitem(tk.COMMANDS, command, lambda config, host, *rest: host.prepare_dirs()
+                        or seen.append(signal.getsignal(signal.SIGTERM)) or {"command": command})
+    monkeypatch.setattr(tk, "remember_locked", lambda *args: None)
+    before = signal.getsignal(signal.SIGTERM)
+    tk.main(["--config", str(config), "--quiet", command], run_dir=str(tmp_path / "run"))
+    assert (seen[0] is signal.SIG_DFL) if during is signal.SIG_DFL else callable(seen[0])
+    assert signal.getsignal(signal.SIGTERM) is before
