@@ -35,7 +35,7 @@ import sys
 import time
 import typing as t
 
-__all__ = ["ACTIVE", "GUARD_DIR", "GuardClosed", "acknowledge", "active_token", "backup_original", "check_open",
+__all__ = ["fsync_dir", "ACTIVE", "GUARD_DIR", "GuardClosed", "acknowledge", "active_token", "backup_original", "check_open",
            "confirm", "guard_dir", "main", "manifest", "record_arm", "restore", "restore_kernel_argv",
            "snapshot_kernel", "state", "valid_token"]
 
@@ -70,10 +70,10 @@ def _write_json(path: str, data: t.Any) -> None:
         os.fsync(handle.fileno())
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
-    _fsync_dir(os.path.dirname(path))
+    fsync_dir(os.path.dirname(path))
 
 
-def _fsync_dir(path: str) -> None:
+def fsync_dir(path: str) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -286,7 +286,7 @@ def _restore_files(job: t.Mapping[str, t.Any]) -> t.List[t.Dict[str, t.Any]]:
             if entry is None:
                 if os.path.lexists(path):
                     os.remove(path)
-                    _fsync_dir(os.path.dirname(path))
+                    fsync_dir(os.path.dirname(path))
                     results.append({"argv": ["remove", path], "rc": 0})
                 continue
             if os.path.isfile(path) and filecmp.cmp(entry["copy"], path, shallow=False):
@@ -298,7 +298,7 @@ def _restore_files(job: t.Mapping[str, t.Any]) -> t.List[t.Dict[str, t.Any]]:
             with open(tmp, "rb") as handle:
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
-            _fsync_dir(os.path.dirname(path))
+            fsync_dir(os.path.dirname(path))
             results.append({"argv": ["restore", path], "rc": 0})
         except OSError as err:
             results.append({"argv": ["restore", path], "rc": 1, "stderr": str(err)})
@@ -323,7 +323,7 @@ def record_arm(token: str, timeout: int, nics: t.Sequence[str], keep: t.Sequence
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, ACTIVE)
-    _fsync_dir(GUARD_DIR)
+    fsync_dir(GUARD_DIR)
     return job
 
 
@@ -356,7 +356,7 @@ def acknowledge(token: str) -> None:
     job = manifest(token)
     if (job.get("rolled_back_at") or job.get("confirmed_at")) and active_token() == token:
         os.remove(ACTIVE)
-        _fsync_dir(GUARD_DIR)
+        fsync_dir(GUARD_DIR)
 
 
 def restore(token: str, at_boot: bool = False, by: str = "deadline") -> t.Dict[str, t.Any]:

@@ -26,15 +26,6 @@ def read_text(path: str) -> t.Optional[str]:
         return None
 
 
-def _fsync_dir(directory: str) -> None:
-    """The rename itself durable: fsync the directory that holds the file."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def guard_open(module: t.Any) -> None:
     """Before a module changes the kernel: an apply guard that rolled back or expired fails it, unchanged."""
     try:
@@ -99,7 +90,7 @@ def write_text(module: t.Any, path: str, new_text: str, backup: bool = False,
                 os.remove(tmp)
                 raise
         module.atomic_move(tmp, path)
-        _fsync_dir(directory)
+        _guard.fsync_dir(directory)   # the rename itself durable
     source = module.params if attributes is None else dict(attributes)
     file_args = module.load_file_common_arguments(source, path=path)
     if os.path.exists(path):

@@ -349,14 +349,20 @@ touch "$1"
 """
 
 
-@pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
-@pytest.mark.parametrize("python", interpreters())
-def test_installed_program_takes_the_fast_path_only_with_a_valid_copy(tmp_path, python):
+def install_program(tmp_path, python):
+    """The program as vip_script lays it out, under tmp_path; its launcher and run dir."""
     lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
     for path, (text, mode) in vi.files(str(lib), str(program), python, str(run_dir)).items():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         pathlib.Path(path).write_text(text)
         os.chmod(path, int(mode, 8))
+    return program, run_dir
+
+
+@pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
+@pytest.mark.parametrize("python", interpreters())
+def test_installed_program_takes_the_fast_path_only_with_a_valid_copy(tmp_path, python):
+    program, run_dir = install_program(tmp_path, python)
     config = tmp_path / "vip.json"
     config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo", "run_dir": str(run_dir),
                                   "state_dir": str(tmp_path / "state"), "flush": {"enabled": False},
@@ -405,11 +411,7 @@ print(json.dumps({"code": done.returncode, "held": "198.51.100.10/32" in shown.s
 def test_up_with_a_closed_or_broken_stderr_takes_the_vip_and_says_so(tmp_path, how, switches):
     """stderr closed (fd 2 shut, sys.stderr None) or a pipe nobody reads (EPIPE): exit 0, the VIP held, the
     record written, on the fast path and the whole program's."""
-    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
-    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        pathlib.Path(path).write_text(text)
-        os.chmod(path, int(mode, 8))
+    program, run_dir = install_program(tmp_path, "/usr/bin/python3")
     config = tmp_path / "vip.json"
     config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo", "run_dir": str(run_dir),
                                   "state_dir": str(tmp_path / "state"), "flush": {"enabled": False},
@@ -439,11 +441,7 @@ ip -4 -o address show dev lo to 198.51.100.10/32 | wc -l
 @pytest.mark.parametrize("switches", ["", "--no-fast"])
 def test_down_removes_the_vip_with_another_prefix_from_the_kernel(tmp_path, switches):
     """The VIP added by hand as /24: down (fast path, or the whole program's) removes it, or both hosts hold it."""
-    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
-    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        pathlib.Path(path).write_text(text)
-        os.chmod(path, int(mode, 8))
+    program, run_dir = install_program(tmp_path, "/usr/bin/python3")
     config = tmp_path / "vip.json"
     config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo", "run_dir": str(run_dir),
                                   "state_dir": str(tmp_path / "state"), "flush": {"enabled": False}}))
@@ -473,11 +471,7 @@ ip -4 -o address show to 198.51.100.10/32 | wc -l
 def test_up_on_a_down_or_missing_nic_is_refused_before_the_add(tmp_path, switches, state):
     """lo admin down (or a NIC that is not there): exit 1 naming the NIC and its state, the VIP not added, on the
     fast path and the whole program's (it used to add the VIP, fail the send with ENETDOWN and leave it)."""
-    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
-    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        pathlib.Path(path).write_text(text)
-        os.chmod(path, int(mode, 8))
+    program, run_dir = install_program(tmp_path, "/usr/bin/python3")
     config = tmp_path / "vip.json"
     config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "lo" if state == "down" else "sipha0",
                                   "run_dir": str(run_dir), "state_dir": str(tmp_path / "state"),
@@ -531,11 +525,8 @@ def test_refuse_waits_for_an_old_primary_that_lets_go(tmp_path, stops_ms, code):
     """A stand-in old primary on a veth peer sends ARP for the VIP: one that stops ~400 ms into the up (its down
     racing it) does not refuse the takeover; one that goes on is refused after split_brain_grace_ms (judged by
     the clock outside the program: 1 s of grace, 100 ms probes, well under 2.5 s)."""
-    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
-    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        pathlib.Path(path).write_text(text)
-        os.chmod(path, int(mode, 8))
+    program, run_dir = install_program(tmp_path, "/usr/bin/python3")
+    lib = tmp_path / "lib"            # where install_program put the code
     config = tmp_path / "vip.json"
     config.write_text(json.dumps({"vip": "198.51.100.10", "interface": "v0", "run_dir": str(run_dir),
                                   "state_dir": str(tmp_path / "state"), "flush": {"enabled": False},
@@ -579,11 +570,7 @@ ip -4 -o address show dev d0 to 198.51.100.10/32 | wc -l
 @pytest.mark.skipif(not netns_usable(), reason="needs root and unshare --net")
 @pytest.mark.parametrize("switches", ["", "--no-fast"])
 def test_sigterm_during_the_flush_ends_the_children_and_says_what_was_done(tmp_path, switches):
-    lib, program, run_dir = tmp_path / "lib", tmp_path / "sipha-vip", tmp_path / "run"
-    for path, (text, mode) in vi.files(str(lib), str(program), "/usr/bin/python3", str(run_dir)).items():
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        pathlib.Path(path).write_text(text)
-        os.chmod(path, int(mode, 8))
+    program, run_dir = install_program(tmp_path, "/usr/bin/python3")
     (tmp_path / "key").write_text("not a key\n")
     (tmp_path / "known_hosts").write_text("198.51.100.2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx9dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdGtleQ\n")
     config = tmp_path / "vip.json"
