@@ -127,6 +127,10 @@ def _rule_argv(rule: t.Mapping[str, t.Any]) -> t.List[str]:
     for key in ("iif", "oif", "fwmark"):
         if key in rule:
             argv += [key, str(rule[key])]
+    # the protocol is part of a rule's identity: a rule put back without the one networkd gave it is a second
+    # rule beside networkd's own when networkd re-adds it (measured: both 1000: from ... lookup sipha_sip)
+    if "protocol" in rule:
+        argv += ["proto", str(rule["protocol"])]
     return argv + ["table", str(rule.get("table", "254"))]
 
 

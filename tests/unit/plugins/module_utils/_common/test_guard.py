@@ -57,6 +57,20 @@ def test_route_and_rule_argv_from_ip_json():
         "priority", "1000", "from", "198.51.100.11", "table", "100"]
     assert guard._rule_argv({"priority": 5, "src": "198.51.100.0", "srclen": 25, "iif": "eth0", "table": "7"}) == [
         "priority", "5", "from", "198.51.100.0/25", "iif", "eth0", "table", "7"]
+    # ip -json -N rule show gives the protocol of a rule networkd (or ip ... proto static) added
+    assert guard._rule_argv({"priority": 1000, "src": "198.51.100.11", "table": "100", "protocol": "4"}) == [
+        "priority", "1000", "from", "198.51.100.11", "proto", "4", "table", "100"]
+
+
+def test_a_rule_that_differs_only_in_its_protocol_is_put_back_with_it():
+    """The old rule had networkd's protocol; the change left one without: delete that one, add the old one
+    with its protocol (so that networkd re-adding its own gives EEXIST, not a duplicate)."""
+    empty = {"addresses": {}, "mtu": {}, "routes": [], "sysctls": {}, "nft": {}}
+    old = dict(empty, rules=[guard._rule_argv({"priority": 1000, "src": "198.51.100.11", "table": "100", "protocol": "4"})])
+    now = dict(empty, rules=[guard._rule_argv({"priority": 1000, "src": "198.51.100.11", "table": "100"})])
+    assert guard.restore_kernel_argv(old, now, []) == [
+        ["-4", "rule", "del", "priority", "1000", "from", "198.51.100.11", "table", "100"],
+        ["-4", "rule", "add", "priority", "1000", "from", "198.51.100.11", "proto", "4", "table", "100"]]
 
 
 @pytest.fixture
