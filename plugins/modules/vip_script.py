@@ -24,6 +24,10 @@ description:
   - Writes the config as JSON at O(config_path) and the pinned router host keys at O(config.flush.known_hosts);
     every file root-owned, 0640 (the launcher 0750). A changed config or known_hosts closes the program's warm
     router connections, which were opened under the old pins.
+  - Beside the launcher, C(sipha-vip-agent) (0755, bash) - the management layer's command for a non-root agent
+    account. It asks the standby helper (C(sipha-vip --agent ACCOUNT _serve), run as root by
+    C(sipha-vip-helper.service), which the P(sipha.network.sip_vip#role) role manages) to run C(up), C(down) or
+    C(status) at once, and falls back to C(/usr/bin/sudo -n <path> COMMAND) when the helper does not answer.
 author:
   - sipha.network developers (@sipha-network)
 attributes:
@@ -256,6 +260,11 @@ program:
   returned: always
   type: str
   sample: /usr/local/sbin/sipha-vip
+program_changed:
+  description: Whether the program's code or launcher changed (a running standby helper must restart to run it).
+  returned: always
+  type: bool
+  sample: false
 config:
   description: The validated config as written (defaults filled in, host keys left out).
   returned: always

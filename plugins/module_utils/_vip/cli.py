@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMAND_NAMES", "DEFAULT_CONFIG", "Options", "UsageError"]
 
 DEFAULT_CONFIG = vip_defaults.CONFIG
-COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce")
+COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce", "_serve")
 
 
 class UsageError(Exception):
@@ -45,6 +45,7 @@ class Options:
 
     def __init__(self, argv: t.Sequence[str]) -> None:
         self.config = DEFAULT_CONFIG
+        self.agent = ""   # _serve: the management layer's agent account the standby helper serves
         self.command = ""
         self.e0 = 0.0
         for switch in self.SWITCHES:
@@ -58,6 +59,8 @@ class Options:
                 self.config = args.pop(0)
             elif arg.startswith("--config="):
                 self.config = arg.split("=", 1)[1]
+            elif arg == "--agent" and args:
+                self.agent = args.pop(0)
             elif arg in self.SWITCHES:
                 setattr(self, arg[2:].replace("-", "_"), True)
             elif arg in COMMAND_NAMES and not self.command:
@@ -66,3 +69,5 @@ class Options:
                 raise UsageError("unknown argument %r" % arg)
         if not self.command:
             raise UsageError("a command is needed")
+        if (self.command == "_serve") != bool(self.agent):
+            raise UsageError("--agent ACCOUNT goes with _serve (the standby helper), and only with it")

@@ -32,13 +32,13 @@ from ansible_collections.sipha.network.plugins.module_utils._common.source impor
 SHIPPED = ("_model.vip_defaults", "_model.errors", "_model.checks", "_model.router", "_model.vip",
            "_router.vendors.base", "_router.vendors.linux", "_router.vendors.ios", "_router.vendors.junos", "_router.vendors.registry",
            "_router.vendors.target", "_vip.arp", "_vip.netlink", "_vip.cli", "_vip.spawn", "_vip.lock", "_vip.fast",
-           "_vip.durable", "_vip.flush", "_vip.program", "_vip.launcher")
+           "_vip.durable", "_vip.flush", "_vip.program", "_vip.helper", "_vip.launcher")
 HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
 #: each version of the code has its own directory under lib_dir, named by a digest of its files
 VERSION_PREFIX = "v-"
 
 # Make the import closure explicit so that the module's payload carries every shipped file.
-from ansible_collections.sipha.network.plugins.module_utils._vip import launcher, program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
+from ansible_collections.sipha.network.plugins.module_utils._vip import helper, launcher, program  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 from ansible_collections.sipha.network.plugins.module_utils._vip.fast import RUN_DIR  # noqa: E402 pylint: disable=wrong-import-position
 
 __all__ = ["HEADER", "PACKAGE", "SHIPPED", "VERSION_PREFIX", "files", "launcher", "launcher_lib", "module_path",
@@ -100,8 +100,13 @@ def module_path(lib_dir: str, name: str) -> str:
 
 
 def files(lib_dir: str, program: str, python: str, run_dir: str = RUN_DIR) -> t.Dict[str, t.Tuple[str, str]]:
-    """Every file of the program: path -> (text, mode); ``run_dir`` is the config's (the validated copy's)."""
-    result: t.Dict[str, t.Tuple[str, str]] = {program: (launcher(lib_dir, python, run_dir), "0750")}
+    """Every file of the program: path -> (text, mode); ``run_dir`` is the config's (the validated copy's).
+
+    Beside the program: the agent's client of the standby helper (``_vip.helper``), 0755: the agent's
+    account runs it (it holds no secret, and asks for nothing the sudo rule does not allow)."""
+    result: t.Dict[str, t.Tuple[str, str]] = {program: (launcher(lib_dir, python, run_dir), "0750"),
+                                              helper.client_path(program): (helper.client_script(program, helper.agent_dir(run_dir)),
+                                                                            "0755")}
     for package in packages():
         result[module_path(lib_dir, package + ".__init__")] = (HEADER, "0640")
     for name in SHIPPED:

@@ -37,6 +37,11 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, run
     head = None
     try:
         options = Options(argv)
+        if options.command == "_serve":
+            # pylint: disable-next=import-outside-toplevel
+            from ansible_collections.sipha.network.plugins.module_utils._vip import helper, program as whole
+            del whole   # imported for the children the helper forks: they start with the whole program loaded
+            return helper.serve(options.agent, main, run_dir, config=options.config)
         if options.command == "up" and not options.no_fast:
             head = fast.take(options, t0, run_dir)
         elif options.command == "down" and not options.no_fast:

@@ -22,6 +22,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sipha.network.plugins.module_utils._vip import arp
 from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
 from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
+from ansible_collections.sipha.network.plugins.module_utils._vip import helper as vh
 from ansible_collections.sipha.network.plugins.module_utils._vip import install as vi
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._common.textfile import read_text, write_text
@@ -169,12 +170,13 @@ def run_vip_script() -> None:
     listing = "".join("changed: %s\n" % path for path in changed_files if path not in pinned)
     diffs.append({"before_header": "program files", "after_header": "program files", "before": "", "after": listing})
     module.exit_json(changed=bool(changed_files), files_changed=changed_files, program=params["path"],
-                     config=config.as_dict(), connections_closed=closed, warnings=warnings,
+                     program_changed=program_changed, config=config.as_dict(), connections_closed=closed,
+                     warnings=warnings,
                      systemd=os.path.isdir("/run/systemd/system"), diff=diffs if module._diff else None)
 
 
 def remove_vip_script(module: AnsibleModule, params: t.Dict[str, t.Any], config: vc.VipConfig) -> None:
-    paths = [params["path"], params["config_path"], config.flush["known_hosts"]]
+    paths = [params["path"], vh.client_path(params["path"]), params["config_path"], config.flush["known_hosts"]]
     gone = [path for path in paths if os.path.lexists(path)]
     if os.path.isdir(params["lib_dir"]):
         gone.append(params["lib_dir"] + "/")
@@ -186,7 +188,8 @@ def remove_vip_script(module: AnsibleModule, params: t.Dict[str, t.Any], config:
                 shutil.rmtree(path)
             else:
                 os.remove(path)
-    module.exit_json(changed=bool(gone), files_changed=gone, program=params["path"], config=config.as_dict(),
+    module.exit_json(changed=bool(gone), files_changed=gone, program=params["path"], program_changed=bool(gone),
+                     config=config.as_dict(),
                      connections_closed=[], diff={"before": "".join(p + "\n" for p in gone), "after": ""})
 
 

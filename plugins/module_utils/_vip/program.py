@@ -784,6 +784,10 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
     except UsageError as error:
         write_out("stderr" if error.code else "stdout", ("sipha-vip: %s\n\n" % error if str(error) else "") + usage())
         return error.code
+    if options.command == "_serve":
+        write_out("stderr", "sipha-vip: _serve is the standby helper's command (sipha-vip-helper.service), "
+                            "run through the installed program only\n")
+        return EXIT_CONFIG
     options.e0 = time.time() - (time.monotonic() - t0) if e0 is None else e0
     options.head = head   # type: ignore[attr-defined]
     log = Log(options.command, t0, quiet=options.quiet or options.command in ("status", "_announce"))
