@@ -20,8 +20,11 @@ Strategies: a VIP moved only; b one gratuitous ARP (the vendor sample); d router
 e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped; n the same without its fast path
 (for comparison, only when asked for: --strategies n); s sipha-vip as shipped, run as the management layer's
 agent runs it in production: as its non-root account (lca in the lab), through the role's sudo rule, with
-exactly the command the role publishes (`/usr/bin/sudo -n /usr/local/sbin/sipha-vip up`); needs the lab rolled
-out with -e sip_vip_agent_user=lca (lab/run.sh bench does). Its records are read back with `status`.
+exactly the command the role publishes without the helper (`/usr/bin/sudo -n /usr/local/sbin/sipha-vip up`);
+h the same account through the standby helper's client, the command the role publishes with it
+(`/usr/local/sbin/sipha-vip-agent up`: no sudo, no interpreter start-up when the helper answers). s and h need
+the lab rolled out with -e sip_vip_agent_user=lca (lab/run.sh bench does). Their records are read back with
+`status`.
 Router behaviours: honour (Linux defaults), ignore (both routers drop gratuitous ARP, entries kept an hour),
 stopped (r2 stopped, r1 ignores gratuitous ARP).
 Everything stays inside the lab's containers; every wait is bounded.
@@ -50,17 +53,19 @@ STRATEGIES = {
     "c": ("sipha-vip as shipped", [], True),
     "n": ("sipha-vip without its fast path (--no-fast; not in the default run)", ["--no-fast"], True),
     "s": ("sipha-vip as shipped, run by the agent's account through its sudo rule", [], True),
+    "h": ("sipha-vip as shipped, run by the agent's account through the standby helper (sipha-vip-agent)", [], True),
 }
-#: strategies that run as the management layer's agent account (see the docstring)
-AGENT_STRATEGIES = {"s"}
 AGENT = "lca"
 SUDO = "/usr/bin/sudo"
+CLIENT = "/usr/local/sbin/sipha-vip-agent"
 BEHAVIOURS = {"honour": "routers honour gratuitous ARP", "ignore": "routers ignore gratuitous ARP",
               "stopped": "r2 stopped, r1 ignores gratuitous ARP"}
 DRILL_DIR = "/run/sipha-bench"
 STRATEGY_DEFAULT = "a,b,d,e,g,c"
 BEHAVIOUR_DEFAULT = "honour,ignore,stopped"
 PROGRAM = "/usr/local/sbin/sipha-vip"
+#: strategies that run as the management layer's agent account (see the docstring): the command each publishes
+AGENT_STRATEGIES = {"s": [SUDO, "-n", PROGRAM], "h": [CLIENT]}
 LEAD = 0.8   # s between launching both execs and the instant they run at
 # Runs in each SIP host: wait for the agreed instant, print it, become the program.
 SCHEDULED = ("import os, sys, time\n"
@@ -151,14 +156,14 @@ def ran(proc, what, host=None, command=None):
     return float(lines[0]), json.loads(lines[1])
 
 
-def switchover(old, new, flags, warm, client_ips, cap, agent=False):
+def switchover(old, new, flags, warm, client_ips, cap, agent=None):
     if warm:
         x(new, PROGRAM, "--quiet", "refresh")           # what the timer does while standby
     at = time.time() + LEAD
     if agent:
-        # exactly what the management layer runs: its account, the role's sudo rule, the published command
-        down = scheduled(old, at, [SUDO, "-n", PROGRAM, "down"], user=AGENT)
-        up = scheduled(new, at, [SUDO, "-n", PROGRAM, "up"], user=AGENT)
+        # exactly what the management layer runs: its account, the role's sudo rule or helper, the command
+        down = scheduled(old, at, agent + ["down"], user=AGENT)
+        up = scheduled(new, at, agent + ["up"], user=AGENT)
         exec_up, record = ran(up, "up on " + new, new, "up")
         exec_down, record_down = ran(down, "down on " + old, old, "down")
     else:
@@ -282,7 +287,7 @@ def main():
                 for _index in range(args.switchovers):
                     new = HOSTS[1] if current == HOSTS[0] else HOSTS[0]
                     events.append(switchover(current, new, flags, warm, client_ips, args.cap,
-                                             agent=key in AGENT_STRATEGIES))
+                                             agent=AGENT_STRATEGIES.get(key)))
                     current = new
                     wait_answers(current, client_ips, time.time() + 0.3, 10)   # steady traffic before the next
                 stop_cell(clients)
