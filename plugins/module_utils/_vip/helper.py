@@ -316,6 +316,7 @@ CLIENT_TEMPLATE = r"""#!/bin/bash
 # falls back to '%(sudo)s -n %(program)s COMMAND' (the sudo rule) when the helper is not running or has not
 # accepted within %(wait)s s. Exit code: sipha-vip's. Output: sipha-vip's (stderr for up and down).
 set -u
+PATH=/usr/sbin:/usr/bin:/sbin:/bin   # mkfifo and rm from the system, whatever the agent's PATH says
 dir=%(dir)s
 case "$#:${1-}" in
   %(cases)s) ;;
