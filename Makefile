@@ -2,7 +2,7 @@
 #   make test      everything CI runs (bootstrap, unit, sanity, lint, molecule)
 #   make check     the quick edit loop: unit + sanity + lint (no containers)
 #   make demo      the embedded lab: rollout (site.yml), idempotent re-run, failover drill; lab left up
-#   make bench     the convergence benchmark on the lab (not in CI; ~25 min): benchmarks/results.md
+#   make bench     the convergence benchmark on the lab (not in CI; ~30 min): benchmarks/results.md
 #   make lab-down  tear the lab down
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -43,7 +43,7 @@ lab-test: bootstrap
 lab-down:
 	lab/lab.sh down
 
-bench:                ## needs no CI: 360 switchovers
+bench:                ## needs no CI: 480 switchovers (8 strategies x 3 router behaviours x 20)
 	lab/run.sh bench
 
 build: bootstrap-python

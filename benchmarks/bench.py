@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Convergence benchmark on the embedded lab: switchovers per strategy x router behaviour.
 
-    python3 benchmarks/bench.py [--switchovers 20] [--cap 10] [--strategies a,b,d,e,g,c]
+    python3 benchmarks/bench.py [--switchovers 20] [--cap 10] [--strategies a,b,d,e,g,c,s,h]
                         [--behaviours honour,ignore,stopped] [--out benchmarks/results.md]
 
 Needs the lab up and rolled out (make demo). Each cell: sipp sends OPTIONS at 200/s from each phone
@@ -61,7 +61,7 @@ CLIENT = "/usr/local/sbin/sipha-vip-agent"
 BEHAVIOURS = {"honour": "routers honour gratuitous ARP", "ignore": "routers ignore gratuitous ARP",
               "stopped": "r2 stopped, r1 ignores gratuitous ARP"}
 DRILL_DIR = "/run/sipha-bench"
-STRATEGY_DEFAULT = "a,b,d,e,g,c"
+STRATEGY_DEFAULT = "a,b,d,e,g,c,s,h"
 BEHAVIOUR_DEFAULT = "honour,ignore,stopped"
 PROGRAM = "/usr/local/sbin/sipha-vip"
 #: strategies that run as the management layer's agent account (see the docstring): the command each publishes
@@ -309,6 +309,34 @@ def main():
     return 0
 
 
+def splice(path, lines):
+    """The file with its convergence section (from its title to the next top-level heading) replaced by ``lines``:
+    the other sections of results.md (NIC flap, rollout, agent account) are written by hand and stay."""
+    lines = list(lines)
+    while lines and not lines[-1]:
+        lines.pop()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            old = handle.read().split("\n")
+    except FileNotFoundError:
+        return "\n".join(lines) + "\n"
+    if lines[0] not in old:
+        return "\n".join(lines + [""] + old).rstrip("\n") + "\n"
+    start = old.index(lines[0])
+    end = next((i for i in range(start + 1, len(old)) if old[i].startswith("# ")), len(old))
+    kept = old[end:]
+    return "\n".join(old[:start] + lines + ([""] + kept if kept else [])).rstrip("\n") + "\n"
+
+
+def durable_write(path, text):
+    temporary = "%s.%d.tmp" % (path, os.getpid())
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
 def write(args, raw, seconds, quiet=False):
     """results.md (the tables) and results.json (every switchover) from {(strategy, behaviour): results}."""
     behaviours = args.behaviours.split(",")
@@ -351,8 +379,7 @@ def write(args, raw, seconds, quiet=False):
                      "switchovers; the scheduled execs ran at most %.1f ms late." % (
                          statistics.median(c["added_ms"] for c in cells), sum(c["fast"] for c in cells),
                          sum(c["n"] for c in cells), max(c["late_ms"] for c in cells)))
-    with open(args.out, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+    durable_write(args.out, splice(args.out, lines))
     if not quiet:
         print("\n".join(lines))
 

@@ -3,7 +3,7 @@
 #   lab/run.sh demo    README command 1: bootstrap, lab up, site.yml (cold), site.yml again (must change
 #                      nothing), the failover drill; prints the summary and leaves the lab up
 #   lab/run.sh bench [bench.py args]
-#                      the convergence benchmark (benchmarks/bench.py) on the lab, rolled out first; ~25 min
+#                      the convergence benchmark (benchmarks/bench.py) on the lab, rolled out first; ~30 min
 #   lab/run.sh bench-rollout [N]
 #                      site.yml cold on a fresh lab and its changed=0 re-runs, N rounds (default 5); ~5 min
 #   lab/run.sh test    what `make test` runs: the same from a clean lab, plus validate.yml against an induced
@@ -263,7 +263,8 @@ TXT
     use_venv
     "$here/lab.sh" up
     mkdir -p "$state/logs"
-    # the management layer's agent as in production: its own account (lca), the role's sudo rule (strategy s)
+    # the management layer's agent as in production: its own account (lca), the role's sudo rule (strategy s) and
+    # the standby helper's client (strategy h)
     playbook site "$state/logs/site-bench.log" -e sip_vip_agent_user=lca \
       || { tail -40 "$state/logs/site-bench.log" >&2; die "site.yml failed"; }
     shift
