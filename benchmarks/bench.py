@@ -30,6 +30,7 @@ stopped (r2 stopped, r1 ignores gratuitous ARP).
 Everything stays inside the lab's containers; every wait is bounded.
 """
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -317,24 +318,25 @@ def splice(path, lines):
         lines.pop()
     try:
         with open(path, encoding="utf-8") as handle:
-            old = handle.read().split("\n")
+            old = handle.read().rstrip("\n").split("\n")
     except FileNotFoundError:
-        return "\n".join(lines) + "\n"
-    if lines[0] not in old:
-        return "\n".join(lines + [""] + old).rstrip("\n") + "\n"
-    start = old.index(lines[0])
-    end = next((i for i in range(start + 1, len(old)) if old[i].startswith("# ")), len(old))
-    kept = old[end:]
-    return "\n".join(old[:start] + lines + ([""] + kept if kept else [])).rstrip("\n") + "\n"
+        old = []
+    before, after = [], old
+    if lines[0] in old:
+        start = old.index(lines[0])
+        end = next((i for i in range(start + 1, len(old)) if old[i].startswith("# ")), len(old))
+        before, after = old[:start], old[end:]
+    return "\n".join(before + lines + ([""] + after if after else [])) + "\n"
 
 
-def durable_write(path, text):
-    temporary = "%s.%d.tmp" % (path, os.getpid())
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+def durable():
+    """The collection's own atomic, durable file replace (plugins/module_utils/_vip/durable.py: standard library
+    only), loaded from this checkout."""
+    spec = importlib.util.spec_from_file_location(
+        "sipha_durable", os.path.join(ROOT, "plugins", "module_utils", "_vip", "durable.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write(args, raw, seconds, quiet=False):
@@ -379,7 +381,7 @@ def write(args, raw, seconds, quiet=False):
                      "switchovers; the scheduled execs ran at most %.1f ms late." % (
                          statistics.median(c["added_ms"] for c in cells), sum(c["fast"] for c in cells),
                          sum(c["n"] for c in cells), max(c["late_ms"] for c in cells)))
-    durable_write(args.out, splice(args.out, lines))
+    durable().replace(args.out, splice(args.out, lines).encode("utf-8"), mode=0o644)
     if not quiet:
         print("\n".join(lines))
 

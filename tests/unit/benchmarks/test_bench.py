@@ -19,7 +19,7 @@ TITLE = "# Convergence benchmark (embedded lab)"
 def test_the_other_sections_stay(tmp_path):
     out = tmp_path / "results.md"
     out.write_text(TITLE + "\n\n| old | table |\n\n# NIC flap\n\nwritten by hand\n\n# Rollout\n\nalso\n")
-    bench.durable_write(str(out), bench.splice(str(out), [TITLE, "", "| new | table |", ""]))
+    bench.durable().replace(str(out), bench.splice(str(out), [TITLE, "", "| new | table |", ""]).encode(), 0o644)
     assert out.read_text() == TITLE + "\n\n| new | table |\n\n# NIC flap\n\nwritten by hand\n\n# Rollout\n\nalso\n"
     assert [p.name for p in tmp_path.iterdir()] == ["results.md"]
 
