@@ -9,7 +9,7 @@ set -euo pipefail
 what=${1:-all}
 mkdir -p "$CACHE"
 
-APT_PACKAGES="podman runc catatonit debootstrap nftables tcpdump shellcheck iptables netavark aardvark-dns conmon containernetworking-plugins rsync git make"
+APT_PACKAGES="podman runc catatonit debootstrap nftables tcpdump shellcheck iptables netavark aardvark-dns conmon containernetworking-plugins rsync git make libwrap0 openssl"
 
 system() {
   local missing=()
@@ -76,11 +76,34 @@ python_env() {
   install -D -m 0644 "$ROOT/ci/get_pip_24_2.py" "$HOME/.ansible/test/cache/get_pip_24_2.py"
 }
 
+# Debian's own sshd and sftp-server for the device simulator's OpenSSH front (tests/devsim/sshd.py), extracted
+# into the cache, never installed: nothing listens on this machine's port 22. Cached by the package version.
+sshd_front() {
+  local want have dir="$CACHE/sshd"
+  want=$(apt-cache policy openssh-server | awk '/Candidate:/ {print $2}')
+  have=$(cat "$dir/.version" 2>/dev/null || true)
+  if [ -z "$want" ] || [ "$want" = "(none)" ]; then die "apt has no openssh-server candidate"; fi
+  if [ "$have" != "$want" ] || [ ! -x "$dir/usr/sbin/sshd" ] || [ ! -x "$dir/usr/lib/openssh/sftp-server" ]; then
+    log "sshd front: extracting openssh-server $want"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -q "openssh-server=$want" "openssh-sftp-server=$want" 2>/dev/null >/dev/null) \
+      || (apt-get update -q >/dev/null && cd "$tmp" && apt-get download -q "openssh-server=$want" \
+          "openssh-sftp-server=$want" >/dev/null 2>&1) || die "cannot download openssh-server $want"
+    rm -rf "$dir" && mkdir -p "$dir"
+    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$dir"; done
+    rm -rf "$tmp"
+    "$dir/usr/sbin/sshd" -V 2>&1 | grep -q OpenSSH || die "the extracted sshd does not run"
+    echo "$want" >"$dir/.version"
+  fi
+}
+
 case "$what" in
-  all) system; python_env; "$ROOT/lab/images.sh" ;;
+  all) system; sshd_front; python_env; "$ROOT/lab/images.sh" ;;
+  sshd) sshd_front ;;
   python) python_env ;;
   system) system ;;
   images) "$ROOT/lab/images.sh" ;;
-  *) die "usage: $0 [all|python|system|images]" ;;
+  *) die "usage: $0 [all|python|system|sshd|images]" ;;
 esac
 log "bootstrap ($what) done"

@@ -8,12 +8,18 @@ from ansible_collections.sipha.network.tests.contract.conftest import OLD_MAC, O
 APPLET = "SIPHA-ARP-FLUSH-198-51-100-10"
 PUSHED = [
     "privilege exec level 2 event manager run",
-    "event manager applet %s" % APPLET,
+    "event manager applet %s authorization bypass" % APPLET,
     "description sipha.network: clears the ARP entry of 198.51.100.10 only",
-    "event none",
+    "event none sync yes",
     'action 1.0 cli command "enable"',
     'action 2.0 cli command "clear ip arp 198.51.100.10"',
+    'action 2.1 regexp "(%|[Ff]ailed|[Ee]rror|[Dd]enied)" "$_cli_result"',
+    'action 2.2 if $_regexp_result eq "1"',
+    'action 2.3 puts "SIPHA-ARP-FLUSH-FAILED 198.51.100.10: $_cli_result"',
+    "action 2.4 exit 1",
+    "action 2.5 end",
     'action 3.0 syslog priority informational msg "sipha.network: cleared the ARP entry of 198.51.100.10"',
+    'action 4.0 puts "SIPHA-ARP-FLUSH-OK 198.51.100.10"',
     "ip ssh pubkey-chain",
     "username sipha-flush",
 ]
@@ -47,10 +53,10 @@ def test_push_exact_configuration_then_idempotent(ios_lab, keys):
     assert blocks[1][-1].startswith("key-hash ssh-rsa ") and len(blocks[1][-1].split()[2]) == 32
     assert len(blocks) == 2
     # the exact commands around it: terminal setup, capability probe, the two reads the role needs
-    assert ios_lab.lines("admin")[:7] == [
+    assert ios_lab.lines("admin")[:8] == [
         "terminal length 0", "terminal width 512", "terminal width 0", "show version", "show vlan",
         "show running-config | section event manager applet",
-        "show running-config | include ^username sipha-flush( |$)"]
+        "show running-config | include ^username sipha-flush( |$)", "show running-config | section ip ssh pubkey-chain"]
     assert "flush-secret" not in out                          # no_log on the secret
     before = len(ios_lab.device.log)
     rc, out = ios_lab.playbook(role_vars(keys))

@@ -11,6 +11,7 @@ unauthorised command, ``% Bad secrets`` for a wrong enable secret,
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import typing as t
@@ -26,9 +27,10 @@ System image file is "flash0:/vios-adventerprisek9-m"
 cisco IOSv (revision 1.0) with 460137K/62464K bytes of memory."""
 # sub-modes: (mode it opens from, opener, its prompt name, the lines that belong to it)
 MODES = [
-    ("config", re.compile(r"^event manager applet \S+$"), "config-applet", re.compile(r"^(description|event|action) ")),
+    ("config", re.compile(r"^event manager applet \S+( authorization bypass)?$"), "config-applet",
+     re.compile(r"^(description|event|action) ")),
     ("config", re.compile(r"^ip ssh pubkey-chain$"), "conf-ssh-pubkey", re.compile(r"^username \S+$")),
-    ("conf-ssh-pubkey", re.compile(r"^username \S+$"), "conf-ssh-pubkey-user", re.compile(r"^key-hash ")),
+    ("conf-ssh-pubkey", re.compile(r"^username \S+$"), "conf-ssh-pubkey-user", re.compile(r"^(no )?key-hash ")),
 ]
 Mode = t.Tuple["Node", str, t.Pattern[str]]
 TOP = re.compile(r"^(hostname|privilege exec level \d+ |username \S+ |event manager applet |ip ssh pubkey-chain$"
@@ -68,6 +70,8 @@ def _key(line: str) -> str:
         return " ".join(words[:2])
     if words[0] == "username" and len(words) > 2:
         return " ".join(words[:2]) + " *"
+    if words[:3] == ["event", "manager", "applet"]:
+        return " ".join(words[:4])                    # its options (authorization bypass) change the same applet
     return line
 
 
@@ -75,12 +79,30 @@ class IosDevice(Device):
     vendor = "ios"
 
     def __init__(self, hostname: str, users: t.Dict[str, t.Dict[str, t.Any]], root: str,
-                 enable_secret: t.Optional[str] = None) -> None:
+                 enable_secret: t.Optional[str] = None, key_types: t.Sequence[str] = ("ssh-rsa", "ssh-ed25519"),
+                 aaa_command_authorization: bool = False) -> None:
         super().__init__(hostname, users, root)
         self.config = Node("")
         self.enable_secret = enable_secret
         self.privilege: t.Dict[str, int] = {}
         self.syslog: t.List[str] = []
+        #: the key-hash types this release takes (classic IOS: ssh-rsa only)
+        self.key_types = tuple(key_types)
+        #: TACACS+ command authorization: an applet's cli actions are refused unless it has authorization bypass
+        self.aaa_command_authorization = aaa_command_authorization
+        #: applets run without sync yes (queued): their names
+        self.queued: t.List[str] = []
+
+    def allowed_keys(self, user: str, keyring: t.Sequence[str]) -> t.List[str]:
+        hashes = set()
+        for chain in self.config.children:
+            if chain.line == "ip ssh pubkey-chain":
+                for entry in chain.children:
+                    if entry.line == "username %s" % user:
+                        hashes |= {k.line.split()[2] for k in entry.children if k.line.startswith("key-hash ")}
+        found = [line for line in keyring
+                 if hashlib.md5(base64.b64decode(line.split()[1]), usedforsecurity=False).hexdigest().upper() in hashes]
+        return found + [line for line in super().allowed_keys(user, keyring) if line not in found]
 
     def check_key(self, user: str, key: paramiko.PKey) -> bool:
         digest = hashlib.md5(key.asbytes(), usedforsecurity=False).hexdigest().upper()
@@ -96,7 +118,8 @@ class IosDevice(Device):
         return ["hostname %s" % self.hostname] + self.config.render()
 
     def applet(self, name: str) -> t.Optional[Node]:
-        return next((n for n in self.config.children if n.line == "event manager applet %s" % name), None)
+        return next((n for n in self.config.children if n.line.split()[:4] == ["event", "manager", "applet", name]),
+                    None)
 
     def session(self, user: str) -> "IosSession":
         return IosSession(self, user)
@@ -212,20 +235,68 @@ class IosSession(Session):
         return "\n".join(lines)
 
     def run_applet(self, name: str) -> str:
+        """EEM: ``event none sync yes`` runs the applet now and returns its ``puts`` output; without ``sync yes``
+        it is only queued (nothing printed). ``cli`` actions run at privilege 15; with AAA command authorization
+        they are refused unless the applet has ``authorization bypass``. Actions run in label order; ``regexp``,
+        ``if ... eq``/``end``, ``puts``, ``syslog`` and ``exit`` are interpreted."""
         node = self.device.applet(name)
-        if node is None or not any(c.line == "event none" for c in node.children):
+        event = next((c.line.split() for c in node.children if c.line.startswith("event ")), []) if node else []
+        if node is None or event[:2] != ["event", "none"]:
             return "EEM policy %s not registered with event none Event Detector" % name
-        for action in sorted((c for c in node.children if c.line.startswith("action ")),
-                             key=lambda c: [int(x) for x in c.line.split()[1].split(".")]):
-            match = re.match(r'^action \S+ cli command "(.*)"$', action.line)
-            if match and match.group(1) != "enable":
+        synchronous = "sync" in event and event[event.index("sync") + 1:event.index("sync") + 2] == ["yes"]
+        bypass = node.line.endswith(" authorization bypass")
+        printed = self.interpret(sorted((c.line for c in node.children if c.line.startswith("action ")),
+                                        key=lambda line: [int(x) for x in line.split()[1].split(".")]), bypass)
+        if not synchronous:
+            self.device.queued.append(name)
+            return ""
+        return "\n".join(printed)
+
+    def interpret(self, actions: t.Sequence[str], bypass: bool) -> t.List[str]:
+        variables = {"$_cli_result": "", "$_regexp_result": "0"}
+        printed: t.List[str] = []
+        skipping = 0
+
+        def expand(text: str) -> str:
+            for variable, value in variables.items():
+                text = text.replace(variable, value)
+            return text
+
+        for line in actions:
+            body = line.split(None, 2)[2]
+            if skipping:
+                skipping += 1 if body.startswith("if ") else -1 if body == "end" else 0
+                continue
+            match = re.match(r'^cli command "(.*)"$', body)
+            if match:
+                if self.device.aaa_command_authorization and not bypass:
+                    variables["$_cli_result"] = "Command authorization failed."
+                    continue
                 inner = IosSession(self.device, self.user)
                 inner.level = 15                       # applets run with full privilege
-                inner.exec_line(match.group(1))
-            match = re.match(r'^action \S+ syslog .*msg "(.*)"$', action.line)
+                variables["$_cli_result"] = inner.exec_line(match.group(1)) if match.group(1) != "enable" else ""
+                continue
+            match = re.match(r'^regexp "(.*)" "(.*)"$', body)
             if match:
-                self.device.syslog.append(match.group(1))
-        return ""
+                variables["$_regexp_result"] = "1" if re.search(match.group(1), expand(match.group(2))) else "0"
+                continue
+            match = re.match(r'^if (\S+) eq "(.*)"$', body)
+            if match:
+                skipping = 0 if expand(match.group(1)) == match.group(2) else 1
+                continue
+            if body == "end":
+                continue
+            match = re.match(r'^puts "(.*)"$', body)
+            if match:
+                printed.append(expand(match.group(1)))
+                continue
+            match = re.match(r'^syslog .*msg "(.*)"$', body)
+            if match:
+                self.device.syslog.append(expand(match.group(1)))
+                continue
+            if body.startswith("exit"):
+                break
+        return printed
 
     def config_line(self, line: str) -> str:
         if line == "end":
@@ -242,6 +313,8 @@ class IosSession(Session):
         if not self.modes and not (TOP.match(line) or line.startswith("no ")):
             return INVALID
         parent = self.modes[-1][0] if self.modes else self.device.config
+        if line.startswith("key-hash ") and line.split()[1] not in self.device.key_types:
+            return INVALID                             # classic IOS: key-hash ssh-rsa only
         if line.startswith("no "):
             target = line[3:]
             parent.children = [n for n in parent.children if n.line != target]

@@ -27,6 +27,26 @@ UNKNOWN = "                 ^\nunknown command."
 SCRIPTS = "var/db/scripts/op"
 
 
+# Perl / Python constructs that POSIX extended regular expressions (regcomp REG_EXTENDED) do not have
+_PERL_ONLY = re.compile(r"\\[dDwWsSbB]|\(\?|[*+?}]\?|\\[1-9]")
+
+
+def _not_ere(statement: str) -> t.Optional[str]:
+    """Why an allow-commands value is not a POSIX extended regex Junos compiles, or None."""
+    match = re.match(r'^set system (?:login class \S+|scripts op file \S+) allow-commands "(.*)"$', statement)
+    if not match:
+        return None
+    regex = match.group(1)
+    found = _PERL_ONLY.search(regex)
+    if found:
+        return "allow-commands: %r is not POSIX extended regular expression syntax" % found.group(0)
+    try:
+        re.compile(regex)
+    except re.error as err:
+        return "allow-commands: invalid regular expression: %s" % err
+    return None
+
+
 class JunosDevice(Device):
     vendor = "junos"
 
@@ -45,6 +65,12 @@ class JunosDevice(Device):
         if self.users.get(user, {}).get("admin"):
             return "super-user"
         return self.value("set system login user %s class" % user)
+
+    def allowed_keys(self, user: str, keyring: t.Sequence[str]) -> t.List[str]:
+        prefix = "set system login user %s authentication " % user
+        blobs = {line[len(prefix):].split()[2].strip('"') for line in self.config if line.startswith(prefix)
+                 and len(line[len(prefix):].split()) > 2}
+        return [line for line in keyring if line.split()[1] in blobs] + super().allowed_keys(user, keyring)
 
     def check_key(self, user: str, key: paramiko.PKey) -> bool:
         prefix = "set system login user %s authentication " % user
@@ -97,6 +123,9 @@ class JunosSession(Session):
             return "Hostname: %s\nModel: vsrx\nJunos: 23.4R1.9" % device.hostname
         if line == "show configuration":
             return "\n".join(device.config)
+        match = re.match(r"^show configuration (.+) \| display set$", line)
+        if match:
+            return "\n".join(x for x in device.config if x.startswith("set %s " % match.group(1)))
         if line == "configure":
             self.candidate = list(device.config)
             return "Entering configuration mode\n\n[edit]"
@@ -136,8 +165,13 @@ class JunosSession(Session):
         allow = device.value(statement + " allow-commands")
         if not (allow and re.search(allow, command, re.I)) and device.user_class(self.user) != "super-user":
             return "error: permission denied: %s" % command.split()[0]
-        inner = JunosSession(device, self.user)
-        return inner.operational(command) if command.startswith("clear arp ") else "error: unexpected command"
+        if not command.startswith("clear arp "):
+            return "error: unexpected command"
+        output = JunosSession(device, self.user).operational(command)
+        confirm = re.search(r'<output> "(SIPHA-ARP-FLUSH-OK [^"]+)";', text.decode()[branch.end():])
+        if output.startswith("error:") or not confirm:
+            return output
+        return (output + "\n" if output else "") + confirm.group(1)
 
     def config_line(self, line: str) -> str:
         assert self.candidate is not None
@@ -160,8 +194,16 @@ class JunosSession(Session):
                 return "[edit]"
             return "\n".join(["[edit]"] + ["+  " + x[4:] for x in added] + ["-  " + x[4:] for x in removed])
         if line in ("commit", "commit and-quit", "commit check"):
+            for statement in self.candidate:
+                bad = _not_ere(statement)
+                if bad:
+                    return "error: %s\nerror: configuration check-out failed" % bad
             if line != "commit check":
                 self.device.config = list(self.candidate)
+                for statement in self.device.config:     # a committed login user exists (and may log in)
+                    found = re.match(r"^set system login user (\S+) class ", statement)
+                    if found:
+                        self.device.users.setdefault(found.group(1), {})
             if line == "commit and-quit":
                 self.candidate = None
                 return "commit complete\nExiting configuration mode"

@@ -48,6 +48,14 @@ class Device:
         entry = self.users.get(user)
         return bool(entry and key.get_base64() in entry.get("keys", []))
 
+    def allowed_keys(self, user: str, keyring: t.Sequence[str]) -> t.List[str]:
+        """The OpenSSH public key lines of ``keyring`` that may log in as ``user`` (for the OpenSSH front)."""
+        blobs = set(self.users.get(user, {}).get("keys", []))
+        return [line for line in keyring if line.split()[1] in blobs]
+
+    def after_line(self) -> None:
+        """Called after every line a session handled (the OpenSSH front re-reads users and keys here)."""
+
     # --- CLI ------------------------------------------------------------------------------------------
     def session(self, user: str) -> "Session":
         raise NotImplementedError
@@ -199,10 +207,11 @@ class Listener:
                 command = server.command.decode("utf-8", "replace")
                 self.device.log.append((server.user, command))
                 channel.sendall(session.execute(command).encode())
+                self.device.after_line()
                 channel.send_exit_status(0)
                 channel.close()
                 return
-            self._shell(channel, session)
+            serve_shell(channel, session)
         except (EOFError, OSError, paramiko.SSHException):
             pass
         finally:
@@ -210,33 +219,38 @@ class Listener:
                 time.sleep(0.05)
             transport.close()
 
-    def _shell(self, channel: t.Any, session: Session) -> None:
-        channel.sendall((session.banner() + session.prompt()).encode())
-        buffer = b""
-        while not session.closed:
-            data = channel.recv(4096)
-            if not data:
+
+def serve_shell(channel: t.Any, session: Session) -> None:
+    """One interactive session on a channel with ``sendall``, ``recv``, ``close`` and ``closed`` (a paramiko
+    Channel, or the OpenSSH front's socket): prompt, echo, one reply per line."""
+    device = session.device
+    channel.sendall((session.banner() + session.prompt()).encode())
+    buffer = b""
+    while not session.closed:
+        data = channel.recv(4096)
+        if not data:
+            return
+        buffer += data
+        while True:
+            cut = min((i for i in (buffer.find(b"\r"), buffer.find(b"\n")) if i >= 0), default=-1)
+            if cut < 0:
+                break
+            line = buffer[:cut].decode("utf-8", "replace")
+            buffer = buffer[cut + 1:].lstrip(b"\n")
+            secret = session.secret_next
+            session.secret_next = False
+            channel.sendall(b"\r\n" if secret else (line + "\r\n").encode())   # echo, except secrets
+            device.log.append((session.user, "<secret>" if secret else line))
+            hang = device.hang_on
+            if hang and line.startswith(hang):
+                while not channel.closed and channel.recv(4096):
+                    pass
                 return
-            buffer += data
-            while True:
-                cut = min((i for i in (buffer.find(b"\r"), buffer.find(b"\n")) if i >= 0), default=-1)
-                if cut < 0:
-                    break
-                line = buffer[:cut].decode("utf-8", "replace")
-                buffer = buffer[cut + 1:].lstrip(b"\n")
-                secret = session.secret_next
-                session.secret_next = False
-                channel.sendall(b"\r\n" if secret else (line + "\r\n").encode())   # echo, except secrets
-                self.device.log.append((session.user, "<secret>" if secret else line))
-                hang = self.device.hang_on
-                if hang and line.startswith(hang):
-                    while not channel.closed and channel.recv(4096):
-                        pass
-                    return
-                reply = session.handle(line.strip())
-                if reply:
-                    channel.sendall((reply.replace("\n", "\r\n") + "\r\n").encode())
-                if session.closed:
-                    channel.close()
-                    return
-                channel.sendall(session.prompt().encode())
+            reply = session.handle(line.strip())
+            device.after_line()
+            if reply:
+                channel.sendall((reply.replace("\n", "\r\n") + "\r\n").encode())
+            if session.closed:
+                channel.close()
+                return
+            channel.sendall(session.prompt().encode())

@@ -41,7 +41,7 @@ HOST_VARIABLES: t.Dict[str, bool] = {
 }
 #: every variable an adjacent router of the model may carry
 ROUTER_VARIABLES = ("sipha_router_address", "sipha_router_ssh_address", "sipha_router_port", "sipha_router_vendor",
-                    "sipha_router_vrf", "sipha_router_host_keys")
+                    "sipha_router_vrf", "sipha_router_host_keys", "sipha_router_platform", "sipha_router_ssh_options")
 #: the pair's variables both of its hosts must agree on
 _PAIR_VARIABLES = ("sipha_vip", "sipha_primary", "sipha_sip_network", "sipha_data_network", "sipha_flush_public_key",
                    "sipha_tos_class", "sipha_validate_probe_address")
@@ -144,6 +144,8 @@ def router_entry(name: str, data: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         "vendor": registry.DEFAULT if data.get("sipha_router_vendor") is None else data["sipha_router_vendor"],
         "vrf": data.get("sipha_router_vrf") if data.get("sipha_router_vrf") != "" else None,
         "host_keys": data.get("sipha_router_host_keys") or [],
+        "platform": data.get("sipha_router_platform") or None,
+        "ssh_options": data.get("sipha_router_ssh_options") or None,
     }
     try:
         v.name(name, "name", "a router's inventory name (it names the router's files and connection socket)")
@@ -163,6 +165,9 @@ def router_entry(name: str, data: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         raise _renamed(err, field).within(name)
     entry["port"] = v.port(entry["port"], "port")
     entry["host_keys"] = list(entry["host_keys"])
+    for key in ("platform", "ssh_options"):
+        if entry[key] is None:
+            del entry[key]
     return entry
 
 

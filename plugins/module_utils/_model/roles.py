@@ -56,7 +56,7 @@ Errors = t.List[DesignError]
 _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 _EVENT = re.compile(r"^[0-9]{2}-[0-9]{4,5}$")
 _APP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_. -]{0,63}$")
-_SECRET_TEXT = re.compile(r"^[!-~]{1,127}$")
+_SECRET_TEXT = re.compile(r"^[!->@-~]{1,127}$")   # printable, no space, no "?" (IOS help)
 _FIELD = re.compile(r"^([A-Za-z_]+)(.*)$")
 
 #: design field -> role variable, where the role hands the design to a model function (the rest is <role>_<field>)
@@ -301,11 +301,12 @@ def _flush(values: t.Mapping[str, t.Any]) -> None:
         return values["router_arp_flush_" + name]
     registry.get(value("vendor"), "vendor")
     rf.role_files({"vendor": value("vendor"), "vips": value("vips"), "account": value("account"),
-                   "keys": value("keys"), "sources": value("sources"), "privilege": value("ios_privilege")})
+                   "keys": value("keys"), "sources": value("sources"), "privilege": value("ios_privilege"),
+                   "platform": value("platform"), "release": value("release")})
     password = value("password")
     if password not in ("", VAULTED) and not _SECRET_TEXT.match(password):
-        raise DesignError("password", "must be 1-127 printable characters without spaces: it ends a line of the "
-                          "router's configuration", show_value=False)
+        raise DesignError("password", "must be 1-127 printable characters without spaces or '?': it ends a line "
+                          "of the router's configuration, and '?' asks IOS for help", show_value=False)
     if value("update_password") and not password:
         raise DesignError("password", "must be set (from a vault) when router_arp_flush_update_password is true",
                           show_value=False)

@@ -27,6 +27,7 @@ from ansible_collections.sipha.network.plugins.module_utils._model import checks
 from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._router.vendors import registry
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import platforms
 
 __all__ = ["CONFIG_VERSION", "FLUSH_DEFAULTS", "GARP_DEFAULTS", "ROUTER_DEFAULTS", "RUN_DIR", "Router",
            "SPLIT_BRAIN", "STATE_DIR", "TOP_DEFAULTS", "VipConfig", "check_against_host", "load", "parse"]
@@ -45,7 +46,7 @@ FLUSH_DEFAULTS = {
 }
 ROUTER_DEFAULTS: t.Dict[str, t.Any] = {
     "name": None, "address": None, "port": 22, "vendor": registry.DEFAULT, "vrf": None, "arp_target": None,
-    "host_keys": None,
+    "host_keys": None, "platform": None, "ssh_options": None,
 }
 TOP_DEFAULTS: t.Dict[str, t.Any] = {
     "version": CONFIG_VERSION, "vip": None, "prefix": 32, "interface": None, "label": None,
@@ -82,10 +83,24 @@ class Router(t.NamedTuple):
     target: rf.FlushTarget
     arp_target: str
     host_keys: t.Tuple[str, ...]
+    #: the router's platform (``_router/vendors/platforms.py``): how its SSH server is reached
+    platform: str = "linux"
+    #: OpenSSH client options for this router: its platform's, with the router's overrides
+    ssh_options: t.Tuple[t.Tuple[str, str], ...] = ()
+
+    @property
+    def warm(self) -> bool:
+        """Whether a warm connection can live: not where the router closes TCP after an exec (IOS, IOS-XE)."""
+        return platforms.PLATFORMS[self.platform].keeps_tcp
 
     def as_dict(self) -> t.Dict[str, t.Any]:
-        return {"name": self.name, "address": self.address, "port": self.port, "vendor": self.target.vendor,
-                "vrf": self.target.vrf, "arp_target": self.arp_target}
+        data = {"name": self.name, "address": self.address, "port": self.port, "vendor": self.target.vendor,
+                "vrf": self.target.vrf, "arp_target": self.arp_target, "platform": self.platform}
+        overrides = {key: value for key, value in self.ssh_options
+                     if platforms.PLATFORMS[self.platform].openssh.get(key) != value}
+        if overrides:
+            data["ssh_options"] = overrides
+        return data
 
     def known_hosts_pattern(self) -> str:
         return self.address if self.port == 22 else "[%s]:%d" % (self.address, self.port)
@@ -164,6 +179,8 @@ class VipConfig(t.NamedTuple):
             argv += ["-o", "ControlPath=%s" % self.control_path(router), "-O", mode]
         else:
             raise ValueError("unknown ssh mode %r" % mode)
+        for key, value in router.ssh_options:          # the router platform's algorithms (validated names)
+            argv += ["-o", "%s=%s" % (key, value)]
         argv.append(router.address)
         return argv + ([command] if command else [])
 
@@ -180,7 +197,10 @@ def _router(data: t.Any, index: int, vip: str) -> Router:
     if not isinstance(keys, (list, tuple)):
         raise DesignError(field + ".host_keys", "must be a list of the router's SSH host public keys", keys)
     host_keys = tuple(v.public_key(key, "%s.host_keys[%d]" % (field, i)) for i, key in enumerate(keys))
-    return Router(name, str(address), v.port(merged["port"], field + ".port"), target, arp_target, host_keys)
+    platform = platforms.get(merged["platform"], target.vendor, field + ".platform")
+    options = platforms.ssh_options(platform, merged["ssh_options"], field + ".ssh_options")
+    return Router(name, str(address), v.port(merged["port"], field + ".port"), target, arp_target, host_keys,
+                  platform.name, options)
 
 
 def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:

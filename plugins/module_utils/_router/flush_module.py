@@ -118,6 +118,9 @@ def flush_one(router: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], chec
                 result.update(ok=True, skipped="check mode: would send %r" % target.flush_request())
                 return result
             result["output"] = cli.run(target.flush_request())
+            if not target.driver.confirmed(target, result["output"], 0):
+                raise CliError("the router did not confirm the clear (no %r in its answer to %r)" % (
+                    target.driver.confirmation(target), target.flush_request()))
             result["flushed_ms"] = round((time.monotonic() - start) * 1000, 1)
             result["ok"] = True
             if params["verify"]:

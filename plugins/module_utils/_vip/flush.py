@@ -48,6 +48,8 @@ def explain(returncode: t.Optional[int], stderr: str) -> str:
     if "Permission denied" in text:
         return "authentication failed: the router refused the flush key"
     last = text.splitlines()[-1] if text else ""
+    if not last and returncode == 255:
+        return "the session ended with no answer and no exit status (nothing proves a clear)"
     return last or "exit code %s" % returncode
 
 
@@ -84,7 +86,7 @@ class RouterFlush:
         self.hedge_at: t.Optional[float] = None
         self.failures: t.List[str] = []
         request = router.target.flush_request()
-        if early or warm and os.path.exists(config.control_path(router)):
+        if early or warm and router.warm and os.path.exists(config.control_path(router)):
             self.hedge_at = self.started + config.flush["hedge_ms"] / 1000.0
             if early:   # already running over the warm connection (the fast path of up)
                 self.attempts.append(_Attempt("warm", [], adopt=early[0]))
@@ -118,11 +120,18 @@ class RouterFlush:
         if self.result is not None:
             return
         now = attempt.ended or time.monotonic()
-        refused = self.router.target.error_line((attempt.out + attempt.err).decode("utf-8", "replace"))
-        if code == 0 and not refused:
-            self._done(True, attempt, now, None)
-        elif refused:
+        target = self.router.target
+        out = attempt.out.decode("utf-8", "replace")
+        refused = target.error_line(out + attempt.err.decode("utf-8", "replace"))
+        if refused:
             self._done(False, attempt, now, "the router refused: %s" % refused)
+        elif target.driver.confirmed(target, out, code):
+            self._done(True, attempt, now, None)
+        elif target.driver.confirmation(target) is not None and (out.strip() or code == 0):
+            # it answered, but not with the confirmation line: the clear is not proven
+            self._done(False, attempt, now, "the router did not confirm the clear (no %r in its answer%s)" % (
+                target.driver.confirmation(target), ": %s" % out.strip()[-200:] if out.strip() else
+                "; an applet without 'sync yes' only queues the clear"))
         else:
             self.failures.append("%s: %s" % (attempt.via, explain(code, attempt.err.decode("utf-8", "replace"))))
             if attempt.via == "warm" and self.hedge_at is not None:
@@ -319,6 +328,12 @@ def _ensure_masters(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
     results: t.List[t.Dict[str, t.Any]] = []
     starting: t.List[t.Tuple[Router, subprocess.Popen, float, str]] = []
     for router in config.routers:
+        if not router.warm:       # IOS closes TCP after an exec: a master would hold a vty and carry one flush
+            _clear(config, router)
+            results.append({"name": router.name, "warm": False, "started": False, "sessions": 0,
+                            "cold": "its platform (%s) closes the connection after an exec: every flush is a "
+                                    "fresh connection" % router.platform})
+            continue
         pid = master_pid(config, router)
         if pid is not None:
             # a plain session kept beside a live master (an older version, or a start that raced): ended

@@ -483,7 +483,7 @@ def fast_values(config: vc.VipConfig) -> t.Dict[str, t.Any]:
     values["warm_flush"] = [
         {"name": router.name, "control_path": config.control_path(router),
          "argv": config.ssh_argv(router, "warm", router.target.flush_request())}
-        for router in config.routers] if config.flush["enabled"] and config.flush["warm"] else []
+        for router in config.routers if router.warm] if config.flush["enabled"] and config.flush["warm"] else []
     values["hedge_ms"] = config.flush["hedge_ms"]
     return values
 
@@ -572,6 +572,8 @@ def cmd_refresh(config: vc.VipConfig, host: Host, log: Log, options: Options) ->
         for entry in record["connections"]:
             if entry.get("busy"):
                 log.step("router %s" % entry["name"], "another refresh is starting the warm connections")
+            elif entry.get("cold"):
+                log.step("router %s fresh only" % entry["name"], entry["cold"])
             elif not entry["warm"]:
                 log.step("router %s not warm" % entry["name"], entry.get("error", ""), warning=True)
     return record

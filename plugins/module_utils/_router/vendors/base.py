@@ -21,11 +21,19 @@ from __future__ import annotations
 import abc
 import typing as t
 
-__all__ = ["Dialect", "EXEC", "SHELL", "Target", "Vendor"]
+__all__ = ["CONFIRMED", "Dialect", "EXEC", "SHELL", "Target", "Vendor", "confirmation_line"]
 
 #: transports: one SSH exec request per command (read by a forced command), or an interactive CLI shell
 EXEC = "exec"
 SHELL = "shell"
+
+
+#: what the IOS applet and the Junos op script print after the clear succeeded, and only then
+CONFIRMED = "SIPHA-ARP-FLUSH-OK"
+
+
+def confirmation_line(target: "Target") -> str:
+    return "%s %s%s" % (CONFIRMED, target.vip, " vrf %s" % target.vrf if target.vrf else "")
 
 
 class Target(t.Protocol):
@@ -100,6 +108,21 @@ class Vendor(abc.ABC):
     @abc.abstractmethod
     def role_files(self, user: str, targets: t.Sequence[Target], settings: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         """What the router_arp_flush role installs, validated and rendered (its ``tasks/<name>.yml`` uses it)."""
+
+    def confirmation(self, target: Target) -> t.Optional[str]:
+        """The line the router prints only after the clear succeeded, or None where the exit status says it
+        (Linux: the forced command's own status)."""
+        return None
+
+    def confirmed(self, target: Target, output: str, exit_code: t.Optional[int]) -> bool:
+        """Whether this answer proves the VIP's entry was cleared: the confirmation line when the platform has
+        one (IOS may send no exit status at all), else exit code 0; never when an error line is in it."""
+        if self.error_line(output):
+            return False
+        expected = self.confirmation(target)
+        if expected is None:
+            return exit_code == 0
+        return any(line.strip() == expected for line in output.splitlines())
 
     def local_show_argv(self, target: Target) -> t.Optional[t.List[str]]:
         """The command that lists the VIP's entry when run on the router itself by validate.yml, or None when

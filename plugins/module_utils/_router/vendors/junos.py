@@ -22,9 +22,12 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import SHELL, Dialect, Target, Vendor
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import platforms
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import (SHELL, Dialect, Target,
+                                                                                         Vendor, confirmation_line)
 
-__all__ = ["Junos", "SCRIPT", "SCRIPT_DIR", "SCRIPT_FILE", "op_script", "script_sha256", "set_commands"]
+__all__ = ["Junos", "SCRIPT", "SCRIPT_DIR", "SCRIPT_FILE", "allow_regex", "op_script", "script_sha256",
+           "set_commands", "stale_keys"]
 
 SCRIPT = "sipha-arp-flush"
 SCRIPT_FILE = SCRIPT + ".slax"
@@ -60,7 +63,15 @@ def op_script(targets: t.Sequence[Target]) -> str:
     for target in sorted(targets):
         lines += ['        %s ($vip == "%s") {' % (keyword, target.vip),
                   '            var $rpc = <command> "%s";' % Junos().clear_command(target),
-                  "            copy-of jcs:invoke($rpc);",
+                  "            var $result = jcs:invoke($rpc);",
+                  "            if ($result//xnm:error) {",
+                  '                <xnm:error> { <message> "sipha-arp-flush: clear failed: " _ '
+                  "$result//xnm:error/message; }",
+                  "            }",
+                  "            else {",
+                  "                copy-of $result;",
+                  '                <output> "%s";' % confirmation_line(target),
+                  "            }",
                   "        }"]
         keyword = "else if"
     lines += ["        else {",
@@ -73,17 +84,50 @@ def script_sha256(targets: t.Sequence[Target]) -> str:
     return hashlib.sha256(op_script(targets).encode()).hexdigest()
 
 
+def allow_regex(commands: t.Sequence[str]) -> str:
+    """Exactly these commands, as Juniper documents allow-commands: ``(a)|(b)``, each anchored, POSIX extended
+    syntax only (a regex Junos cannot compile would refuse the commit; one it reads otherwise could lock the
+    account out or let it do more)."""
+    return "|".join("(^%s$)" % _regex(command) for command in commands)
+
+
 def _alternatives(commands: t.Sequence[str]) -> str:
-    return '"^(%s)$"' % "|".join(_regex(command) for command in commands)
+    return '"%s"' % allow_regex(commands)
 
 
-def set_commands(user: str, targets: t.Sequence[Target], keys: t.Sequence[str]) -> t.List[str]:
-    """The configuration the role commits, in ``set`` form."""
+def _auth_statement(user: str, key: str, field: str, kinds: t.Sequence[str]) -> str:
+    checked = v.public_key(key, field)
+    kind = checked.split()[0]
+    if kind not in kinds:
+        raise DesignError(field, "is a %s key; Junos takes %s user keys" % (kind, " / ".join(kinds)), show_value=False)
+    statement = "ssh-ecdsa" if kind.startswith("ecdsa-") else _AUTH[kind]
+    return 'set system login user %s authentication %s "%s"' % (user, statement, checked)
+
+
+def stale_keys(display_set: str, user: str, keys: t.Sequence[str]) -> t.List[str]:
+    """``delete`` lines for the flush user's keys on the router that are not in ``keys``, from ``show configuration
+    system login user <user> | display set``."""
+    wanted = {v.public_key(key, "keys[%d]" % i).split()[1] for i, key in enumerate(keys)}
+    prefix = "set system login user %s authentication " % user
+    found = []
+    for line in display_set.splitlines():
+        line = line.strip()
+        if line.startswith(prefix):
+            words = line[len(prefix):].split()
+            blob = words[2].strip('"') if len(words) > 2 else ""
+            if words and words[0] in ("ssh-rsa", "ssh-ed25519", "ssh-ecdsa") and blob not in wanted:
+                found.append("delete " + line[len("set "):])
+    return found
+
+
+def set_commands(user: str, targets: t.Sequence[Target], keys: t.Sequence[str],
+                 remove: t.Sequence[str] = ()) -> t.List[str]:
+    """The configuration the role commits, in ``set`` form (``remove``: ``stale_keys``' delete lines, first)."""
     v.account(user, "account")
     ordered = sorted(targets)
     script = "set system scripts op file %s" % SCRIPT_FILE
     klass = "set system login class %s" % user
-    lines = [
+    lines = list(remove) + [
         "%s checksum sha-256 %s" % (script, script_sha256(ordered)),
         "%s allow-commands %s" % (script, _alternatives([Junos().clear_command(x) for x in ordered])),
         "%s idle-timeout 1" % klass,
@@ -91,11 +135,8 @@ def set_commands(user: str, targets: t.Sequence[Target], keys: t.Sequence[str]) 
             [Junos().flush_request(x) for x in ordered] + [Junos().show_request(x) for x in ordered])),
         "set system login user %s class %s" % (user, user),
     ]
-    for index, key in enumerate(keys):
-        checked = v.public_key(key, "keys[%d]" % index)
-        kind = checked.split()[0]
-        statement = "ssh-ecdsa" if kind.startswith("ecdsa-") else _AUTH[kind]
-        lines.append('set system login user %s authentication %s "%s"' % (user, statement, checked))
+    kinds = platforms.PLATFORMS["junos"].key_types
+    lines += [_auth_statement(user, key, "keys[%d]" % index, kinds) for index, key in enumerate(keys)]
     return lines
 
 
@@ -114,9 +155,13 @@ class Junos(Vendor):
     def clear_command(self, target: Target) -> str:
         return "clear arp hostname %s%s" % (target.vip, " vpn %s" % target.vrf if target.vrf else "")
 
+    def confirmation(self, target: Target) -> t.Optional[str]:
+        return confirmation_line(target)
+
     def role_files(self, user: str, targets: t.Sequence[Target], settings: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         keys = settings.get("keys") or []
         if not keys:
             raise DesignError("keys", "must list at least one SIP host's flush key", show_value=False)
         return {"script": op_script(targets), "script_path": "%s/%s" % (SCRIPT_DIR, SCRIPT_FILE),
-                "config": "\n".join(set_commands(user, targets, keys))}
+                "config": "\n".join(set_commands(user, targets, keys, settings.get("remove_keys") or [])),
+                "platform": "junos"}

@@ -119,8 +119,8 @@ def test_a_nic_given_by_mac_leaves_its_name_to_the_host():
 def test_secrets_are_never_handed_out_nor_shown():
     model = model_of({"sip-a.sipha_flush_private_key": "-----BEGIN KEY-----", "sip-a.sipha_flush_private_key_src": None,
                       "edge-b.router_arp_flush_password": "two words"})
-    assert model["errors"] == ["edge-b: router_arp_flush_password: must be 1-127 printable characters without spaces: "
-                               "it ends a line of the router's configuration"]
+    assert model["errors"] == ["edge-b: router_arp_flush_password: must be 1-127 printable characters without spaces "
+                               "or '?': it ends a line of the router's configuration, and '?' asks IOS for help"]
     assert "sip_vip_flush_private_key" not in model["hosts"]["sip-a"]["role_vars"]
     assert "BEGIN KEY" not in repr(model)
 

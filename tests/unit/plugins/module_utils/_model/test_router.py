@@ -106,8 +106,12 @@ def test_ios_rendering():
     from ansible_collections.sipha.network.plugins.module_utils._router.vendors import ios
     lines = ios.config("sipha-flush", 2, IOS, [RSA])
     assert lines[0] == "privilege exec level 2 event manager run"
-    assert lines[1:7] == ios.applet(IOS[0])
+    applet = ios.applet(IOS[0])
+    assert lines[1:1 + len(applet)] == applet
+    assert applet[0].endswith(" authorization bypass") and " event none sync yes" in applet   # AAA; proof
+    assert applet[-1] == ' action 4.0 puts "SIPHA-ARP-FLUSH-OK 198.51.100.10"'
     assert ' action 2.0 cli command "clear ip arp vrf VOICE 198.51.100.20"' in lines
+    assert ' action 4.0 puts "SIPHA-ARP-FLUSH-OK 198.51.100.20 vrf VOICE"' in lines
     assert lines[-3:-1] == ["ip ssh pubkey-chain", " username sipha-flush"]
     assert lines[-1].startswith("  key-hash ssh-rsa ") and len(lines[-1].split()[-1]) == 32
     assert ios.user_line("sipha-flush", 2) == "username sipha-flush privilege 2"
@@ -124,10 +128,11 @@ def test_junos_rendering():
     assert 'if ($vip == "198.51.100.10") {\n            var $rpc = <command> "clear arp hostname 198.51.100.10";' in script
     assert 'else if ($vip == "198.51.100.20") {\n            var $rpc = <command> "clear arp hostname 198.51.100.20 vpn VOICE";' in script
     assert "refused: not a configured VIP" in script
+    assert '<output> "SIPHA-ARP-FLUSH-OK 198.51.100.20 vrf VOICE";' in script
     lines = junos.set_commands("sipha-flush", JUNOS, [KEY, RSA])
     assert lines[0].endswith("checksum sha-256 " + junos.script_sha256(JUNOS))
     assert lines[1] == ('set system scripts op file sipha-arp-flush.slax allow-commands '
-                        '"^(clear arp hostname 198\\.51\\.100\\.10|clear arp hostname 198\\.51\\.100\\.20 vpn VOICE)$"')
+                        '"(^clear arp hostname 198\\.51\\.100\\.10$)|(^clear arp hostname 198\\.51\\.100\\.20 vpn VOICE$)"')
     assert "show arp no-resolve vpn VOICE hostname 198\\.51\\.100\\.20" in lines[3]
     assert lines[-2] == 'set system login user sipha-flush authentication ssh-ed25519 "%s"' % KEY
     assert lines[-1].startswith('set system login user sipha-flush authentication ssh-rsa "ssh-rsa ')

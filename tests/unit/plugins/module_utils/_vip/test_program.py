@@ -198,7 +198,7 @@ def test_fresh_only_never_touches_the_master(tmp_path, fake_ssh):
     ("Host key verification failed.\n", "host key verification failed"),
     ("sipha-flush@198.51.100.2: Permission denied (publickey).\n", "authentication failed"),
     ("ssh: connect to host 198.51.100.2 port 22: Connection refused\n", "Connection refused"),
-    ("", "exit code 255"),
+    ("", "no answer and no exit status"),
 ])
 def test_explain(stderr, text):
     assert text in vf.explain(255, stderr)
