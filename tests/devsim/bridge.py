@@ -50,7 +50,7 @@ def main() -> None:
     behaviour = json.loads(header.decode())
     stdin_open = True
     while True:
-        ready, _, _ = select.select([sock] + ([0] if stdin_open else []), [], [])
+        ready = select.select([sock] + ([0] if stdin_open else []), [], [])[0]
         if 0 in ready:
             data = os.read(0, 4096)
             if data:

@@ -41,8 +41,8 @@ HOST_OUTPUTS = ("sip_host_network_sip_nic", "sip_host_network_data_nic", "sip_ho
                 "sip_vip_address", "sip_vip_interface", "sip_vip_pair", "sip_vip_primary",
                 "sip_vip_flush_private_key_src", "sip_vip_routers", "sip_vip_pair_hosts", "sip_vip_primary_command",
                 "sip_vip_primary_now")
-ROUTER_OUTPUTS = ("router_arp_flush_vendor", "router_arp_flush_vips", "router_arp_flush_keys",
-                  "router_arp_flush_sources")
+ROUTER_OUTPUTS = ("router_arp_flush_vendor", "router_arp_flush_platform", "router_arp_flush_vips",
+                  "router_arp_flush_keys", "router_arp_flush_sources")
 #: role variables whose value is never shown in a message nor handed out in the model's result
 SECRETS = frozenset({"sip_vip_flush_private_key", "router_arp_flush_password"})
 #: a default the role computes at run time (a template): checked only when the inventory sets the variable
@@ -140,6 +140,8 @@ def router_mapping(data: t.Mapping[str, t.Any], served: t.Sequence[t.Mapping[str
     }
     if data.get("sipha_router_vendor") is not None:
         out["router_arp_flush_vendor"] = data["sipha_router_vendor"]
+    if data.get("sipha_router_platform"):
+        out["router_arp_flush_platform"] = data["sipha_router_platform"]
     return out
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMAND_NAMES", "DEFAULT_CONFIG", "Options", "UsageError"]
 
 DEFAULT_CONFIG = vip_defaults.CONFIG
-COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "_announce", "_serve")
+COMMAND_NAMES = ("up", "down", "status", "refresh", "check", "disconnect", "probe", "_announce", "_serve")
 
 
 class UsageError(Exception):

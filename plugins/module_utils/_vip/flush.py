@@ -26,13 +26,14 @@ import subprocess
 import time
 import typing as t
 
+from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
 from ansible_collections.sipha.network.plugins.module_utils._model.vip import Router, VipConfig
 from ansible_collections.sipha.network.plugins.module_utils._vip import lock
 from ansible_collections.sipha.network.plugins.module_utils._vip.durable import private_open
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import Spawned
 
 __all__ = ["MASTERS_LOCK", "RouterFlush", "close_masters", "end_sessions", "ensure_masters", "explain", "flush_all",
-           "master_alive", "master_pid", "sessions"]
+           "master_alive", "master_pid", "probe_all", "sessions"]
 
 #: The lock of the runs that start or close warm connections (refresh, disconnect): not the takeover lock,
 #: so an up or down never waits for a router that does not answer.
@@ -223,6 +224,51 @@ def flush_all(config: VipConfig, warm: bool, t0: float,
                 unwatch(attempt)
         selector.close()
     return [flush.result or {} for flush in flushes]
+
+
+def probe_all(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
+    """A harmless request to every router over the flush account, now, from this host: the show request of the
+    VIP's entry, over a fresh connection (the route, source address, pinned host key, flush key and account a
+    flush would use), in parallel, bounded by flush.timeout_ms. Changes nothing on any router.
+
+    Per router: ``ok`` (it answered, no error line), ``error``, ``entry_mac`` (the MAC it has for the VIP, or None)."""
+    started = time.monotonic()
+    deadline = started + config.flush["timeout_ms"] / 1000.0
+    running: t.List[t.Tuple[Router, t.Optional[subprocess.Popen], str]] = []
+    for router in config.routers:
+        try:
+            proc = subprocess.Popen(config.ssh_argv(router, "fresh", router.target.show_request()),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    close_fds=True)
+            running.append((router, proc, ""))
+        except OSError as error:
+            running.append((router, None, "cannot run ssh: %s" % error.strerror))
+    results = []
+    for router, proc, error in running:
+        result: t.Dict[str, t.Any] = {"name": router.name, "address": router.address, "vendor": router.target.vendor,
+                                      "ok": False, "error": error or None, "entry_mac": None}
+        if proc is not None:
+            try:
+                out, err = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+                result["error"] = "no answer within %d ms" % config.flush["timeout_ms"]
+            else:
+                text, said = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+                refused = router.target.error_line(text + said)
+                # IOS may end the session with no exit status: an answer without an error line is an answer
+                answered = proc.returncode == 0 or (router.target.driver.confirmation(router.target) is not None
+                                                    and bool(text.strip()) and not said.strip())
+                if refused:
+                    result["error"] = "the router refused: %s" % refused
+                elif not answered:
+                    result["error"] = explain(proc.returncode, said)
+                else:
+                    result.update(ok=True, entry_mac=rf.entry_mac(text, config.vip))
+        result["took_ms"] = round((time.monotonic() - started) * 1000.0, 1)
+        results.append(result)
+    return results
 
 
 def master_pid(config: VipConfig, router: Router) -> t.Optional[int]:

@@ -9,6 +9,8 @@
     sipha-vip refresh   re-announce while holding the VIP; keep the router connections warm
     sipha-vip disconnect  close the warm router connections (after a key or config change)
     sipha-vip check     validate the config file against this host, change nothing
+    sipha-vip probe     JSON: can this host log in to every router over the flush account now (a harmless
+                        show of the VIP's entry; exit 1 when a router cannot be reached or refuses)
 
 Exit codes (one table in docs/sip_vip.md): 0 done (``up``: the VIP is held and announced, even if a
 router, the background announcer or a later step failed, which is reported); 1 the VIP could not be
@@ -637,8 +639,19 @@ def cmd_check(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> 
     return {"command": "check", "ok": True}
 
 
+def cmd_probe(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> t.Dict[str, t.Any]:
+    if not config.flush["enabled"]:
+        return {"command": "probe", "flush_enabled": False, "routers": [], "failed": []}
+    routers = vf.probe_all(config)
+    for result in routers:
+        if not result["ok"]:
+            log.step("router %s cannot be flushed from this host" % result["name"], result["error"], warning=True)
+    return {"command": "probe", "flush_enabled": True, "routers": routers,
+            "failed": [result["name"] for result in routers if not result["ok"]]}
+
+
 COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "refresh": cmd_refresh, "check": cmd_check,
-            "disconnect": cmd_disconnect, "_announce": cmd_announce}
+            "disconnect": cmd_disconnect, "probe": cmd_probe, "_announce": cmd_announce}
 SAVED = {"up": "last_up", "down": "last_down", "refresh": "last_refresh"}
 #: the commands a SIGTERM ends with a record (``terminated``); the others keep the default (they just end)
 TERMINABLE = ("up", "down", "refresh")
@@ -738,8 +751,8 @@ def save_record(host: Host, log: Log, key: str, record: t.Dict[str, t.Any]) -> N
 
 
 def print_record(options: Options, log: Log, record: t.Dict[str, t.Any], where: str) -> None:
-    if options.json or options.command == "status":
-        text = json.dumps(record, indent=2 if options.command == "status" else None, sort_keys=True) + "\n"
+    if options.json or options.command in ("status", "probe"):
+        text = json.dumps(record, indent=2 if options.command in ("status", "probe") else None, sort_keys=True) + "\n"
         if not write_out("stdout", text):
             log.syslog.send(LOG_WARNING, "%s: stdout is closed or broken; the record is in %s"
                             % (options.command, where))
@@ -792,7 +805,7 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
         return EXIT_CONFIG
     options.e0 = time.time() - (time.monotonic() - t0) if e0 is None else e0
     options.head = head   # type: ignore[attr-defined]
-    log = Log(options.command, t0, quiet=options.quiet or options.command in ("status", "_announce"))
+    log = Log(options.command, t0, quiet=options.quiet or options.command in ("status", "probe", "_announce"))
     if head is not None:
         log.replay(head.steps)
         log.step("program loaded")
@@ -832,6 +845,8 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
             record = {"command": options.command, "error": str(error), "started_epoch": options.e0}
             record.update(error.extra if isinstance(error, TakeoverError) else {})
             log.step("failed", str(error), warning=True)
+        if options.command == "probe" and record.get("failed") and not code:
+            code = EXIT_FAILED
         if options.command in ("up", "down") or code:
             failed = record.get("routers_failed") or []
             log.step("done" if not code else "exit %d" % code,

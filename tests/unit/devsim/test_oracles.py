@@ -53,8 +53,8 @@ def test_junos_show_arp_parses_with_ntc_templates(tmp_path, command, vrf, addres
 
 
 def test_junos_allow_commands_is_the_documented_ere_and_admits_exactly_the_commands():
-    targets = [rf.FlushTarget.build("junos", "198.51.100.10"), rf.FlushTarget.build("junos", "198.51.100.20",
-                                                                                     vrf="VOICE")]
+    targets = [rf.FlushTarget.build("junos", "198.51.100.10"),
+               rf.FlushTarget.build("junos", "198.51.100.20", vrf="VOICE")]
     allowed = [junos.Junos().flush_request(x) for x in targets] + [junos.Junos().show_request(x) for x in targets]
     regex = junos.allow_regex(allowed)
     assert regex.startswith("(^") and ")|(^" in regex and regex.endswith("$)")

@@ -104,9 +104,12 @@ def test_without_a_class_the_roles_default_is_handed_on():
 
 def test_routers_get_the_vips_keys_and_sources_of_the_hosts_they_serve():
     edge_b = model_of({})["router_vars"]["edge-b"]
-    assert edge_b == {"router_arp_flush_vendor": "ios", "router_arp_flush_vips": ["198.51.100.10"],
+    assert edge_b == {"router_arp_flush_vendor": "ios", "router_arp_flush_platform": "", "router_arp_flush_vips": ["198.51.100.10"],
                       "router_arp_flush_keys": [BASE_HOST["sipha_flush_public_key"]],
                       "router_arp_flush_sources": ["198.51.100.11", "198.51.100.12"]}
+    from ansible_collections.sipha.network.tests.unit.plugins.module_utils._model.test_router import RSA
+    classic = model_of({"edge-b.sipha_router_platform": "ios-classic", "edge-b.router_arp_flush_keys": [RSA]})
+    assert classic["router_vars"]["edge-b"]["router_arp_flush_platform"] == "ios-classic", classic["errors"]
 
 
 def test_a_nic_given_by_mac_leaves_its_name_to_the_host():
