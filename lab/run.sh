@@ -223,6 +223,16 @@ negative_checks() {
   podman exec sipha-lab-r2 ip neigh replace 198.18.1.10 lladdr "$mac_other" dev "$(nic_on r2 198.18.1.0/24)" nud reachable
   expect_validate_failure "r2 resolves the VIP to the old MAC" "r2 resolves VIP 198.18.1.10 to $mac_other"
   podman exec "sipha-lab-$held" /usr/local/sbin/sipha-vip --quiet up
+  # the standby cannot log in to r1's flush account (r1 no longer accepts its source address): found now by
+  # sipha-vip probe from each host, not at the next failover
+  local keys=/var/lib/sipha-flush/.ssh/authorized_keys addr_other
+  addr_other=$(podman exec "sipha-lab-$other" ip -4 -o address show dev "$(nic_on "$other" 198.18.1.0/24)" \
+    | awk '{print $4}' | cut -d/ -f1 | head -n1)
+  podman exec sipha-lab-r1 cp -p "$keys" "$keys.lab"
+  podman exec sipha-lab-r1 sed -i "s/${addr_other//./\\.}\([,\"]\)/198.18.1.250\1/" "$keys"
+  ! podman exec sipha-lab-r1 grep -q -- "$addr_other" "$keys" || die "could not take $addr_other out of r1's from="
+  expect_validate_failure "$other locked out of r1's flush account" "$other cannot flush r1"
+  podman exec sipha-lab-r1 mv "$keys.lab" "$keys"
   for h in sip-a sip-b; do podman exec "sipha-lab-$h" systemctl start sipha-vip-refresh.timer; done
   playbook validate "$state/logs/validate.log" || { tail -20 "$state/logs/validate.log" >&2; die "validate.yml fails on the healed lab"; }
   log "validate.yml passes again after sipha-vip up on $held"

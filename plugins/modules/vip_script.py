@@ -181,6 +181,18 @@ options:
               enabled.
             type: list
             elements: str
+          platform:
+            description:
+              - How the router's SSH server is reached - V(ios-classic) (IOS 15.x, SHA-1 key exchange and
+                C(ssh-rsa) only) or V(ios-xe) for C(ios), V(junos), V(linux). Default the vendor's (C(ios-xe),
+                C(junos), C(linux)).
+              - IOS platforms close the TCP connection after an exec, so they get no warm connection.
+            type: str
+          ssh_options:
+            description: OpenSSH algorithm options for this router on top of its platform's - keys
+              C(KexAlgorithms), C(HostKeyAlgorithms), C(PubkeyAcceptedAlgorithms), C(Ciphers), C(MACs), each an
+              ssh_config(5) algorithm list.
+            type: dict
       run_dir:
         description: Lock, warm-connection sockets, announcer pid (root-only).
         type: str

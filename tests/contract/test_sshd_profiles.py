@@ -31,14 +31,19 @@ def role_vars(lab, keys, **extra):
     return values
 
 
-def takeover(lab, keys, tmp_path, platform=None, key_file=None, vip=VIP):
+def program_config(lab, keys, tmp_path, platform=None, key_file=None, vip=VIP):
+    """The takeover program's config for this one router, as vip_script installs it."""
     tmp_path.mkdir(exist_ok=True)
     router = {"name": "rtr", "address": "127.0.0.1", "port": lab.port, "vendor": lab.device.vendor}
     if platform:
         router["platform"] = platform
-    config = vc.load({"vip": vip, "interface": "eth1", "run_dir": str(tmp_path),
-                      "flush": {"key_file": key_file or keys["sip_file"], "known_hosts": lab.known_hosts,
-                                "timeout_ms": 5000}, "routers": [router]})
+    return vc.load({"vip": vip, "interface": "eth1", "run_dir": str(tmp_path),
+                    "flush": {"key_file": key_file or keys["sip_file"], "known_hosts": lab.known_hosts,
+                              "timeout_ms": 5000}, "routers": [router]})
+
+
+def takeover(lab, keys, tmp_path, platform=None, key_file=None, vip=VIP):
+    config = program_config(lab, keys, tmp_path, platform, key_file, vip)
     return config, vf.flush_all(config, warm=True, t0=time.monotonic())[0]
 
 
@@ -170,3 +175,19 @@ def test_a_host_taken_out_of_the_pair_no_longer_logs_in(front_lab, keys, profile
     assert logs_in(lab, keys["sip_file"], options)[0]
     rc, out = lab.playbook(role_vars(lab, keys), connection=connection)
     assert rc == 0 and "changed=0" in out, out
+
+
+# --- sipha-vip probe: can this host flush every router now (validate.yml runs it on both hosts) -----------------
+@pytest.mark.parametrize("profile", ["ios-classic", "ios-xe", "junos"])
+def test_probe_reads_the_entry_and_names_a_host_the_router_refuses(front_lab, keys, tmp_path, profile):
+    lab = front_lab(profile)
+    assert lab.playbook(role_vars(lab, keys), connection=LIBSSH if profile == "ios-classic" else None)[0] == 0
+    config = program_config(lab, keys, tmp_path / "a", platform=profile if profile != "junos" else None)
+    before = dict(lab.device.arp)
+    good = vf.probe_all(config)[0]
+    assert good["ok"] and good["entry_mac"] == "02:00:00:00:00:01", good
+    assert lab.device.arp == before                                  # harmless: nothing cleared
+    locked_out = program_config(lab, keys, tmp_path / "b", platform=profile if profile != "junos" else None,
+                                key_file=keys["stranger_file"])
+    refused = vf.probe_all(locked_out)[0]
+    assert not refused["ok"] and refused["error"].startswith("authentication failed"), refused
