@@ -169,9 +169,10 @@ def run_vip_script() -> None:
     pinned = (params["config_path"], config.flush["known_hosts"])
     listing = "".join("changed: %s\n" % path for path in changed_files if path not in pinned)
     diffs.append({"before_header": "program files", "after_header": "program files", "before": "", "after": listing})
+    for warning in warnings:      # exit_json(warnings=...) is deprecated (ansible-core 2.23 removes it)
+        module.warn(warning)
     module.exit_json(changed=bool(changed_files), files_changed=changed_files, program=params["path"],
                      program_changed=program_changed, config=config.as_dict(), connections_closed=closed,
-                     warnings=warnings,
                      systemd=os.path.isdir("/run/systemd/system"), diff=diffs if module._diff else None)
 
 
