@@ -276,7 +276,7 @@ ip link set lo up
 "$0" --config "$1" --agent "$3" _serve 2>"$4" &
 helper=$!
 trap 'kill "$helper" 2>/dev/null || true' EXIT
-for i in $(seq 200); do [ -e "$2/helper.pid" ] && break; sleep 0.05; done
+for i in $(seq 600); do [ -e "$2/helper.pid" ] && break; sleep 0.05; done   # up to 30 s on a loaded machine
 client="$(dirname "$0")/sipha-vip-agent"
 "$client" up 2>/dev/null
 ip -4 -o address show dev lo | grep -c 198.51.100.10
