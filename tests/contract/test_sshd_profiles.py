@@ -8,6 +8,7 @@ profile allows, the user key types it takes, no exit status (ios-classic), the T
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 
@@ -191,3 +192,43 @@ def test_probe_reads_the_entry_and_names_a_host_the_router_refuses(front_lab, ke
                                 key_file=keys["stranger_file"])
     refused = vf.probe_all(locked_out)[0]
     assert not refused["ok"] and refused["error"].startswith("authentication failed"), refused
+
+
+# --- vty lines: what the cold IOS path costs, and a router whose lines are all busy ----------------------------
+def _hold_vty(lab):
+    """One TCP connection that has sshd's banner, so the device has given it a line."""
+    held = socket.create_connection(("127.0.0.1", lab.port), timeout=10)
+    assert held.recv(64).startswith(b"SSH-2.0-"), "the gate gave no line"
+    return held
+
+
+def _until(check, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not within %ss" % seconds
+        time.sleep(0.02)
+
+
+def test_ios_flushes_hold_no_vty_and_a_router_with_every_line_busy_is_named(front_lab, keys, tmp_path):
+    lab = front_lab("ios-classic")
+    gate = lab.listener
+    assert lab.playbook(role_vars(lab, keys), connection=LIBSSH)[0] == 0
+    _until(lambda: gate.vty_in_use == 0)                    # the role's session ended with the play
+    config = program_config(lab, keys, tmp_path / "a", platform="ios-classic")
+    assert vf.ensure_masters(config)[0]["cold"]
+    assert gate.vty_in_use == 0                              # the refresh timer holds no line on IOS
+    held = [_hold_vty(lab) for _ in range(gate.profile.vty_lines)]
+    try:
+        refused_before = gate.vty_refused
+        _config, full = takeover(lab, keys, tmp_path / "b", platform="ios-classic")
+        assert not full["ok"] and "every vty line busy" in full["error"], full
+        assert gate.vty_refused > refused_before and ("", VIP) in lab.device.arp
+        held.pop().close()
+        _until(lambda: gate.vty_in_use < gate.profile.vty_lines)
+        _config, freed = takeover(lab, keys, tmp_path / "c", platform="ios-classic")
+        assert freed["ok"], freed
+        assert ("", VIP) not in lab.device.arp
+        _until(lambda: gate.vty_in_use == len(held))         # the flush's line is given back when IOS closes TCP
+    finally:
+        for sock in held:
+            sock.close()

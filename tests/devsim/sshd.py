@@ -25,14 +25,21 @@ Profiles (what was checked against which source is in ``docs/router_arp_flush.md
   after an exec.
 - ``ios-xe``: IOS-XE 17: ECDH and SHA-2 groups, RSA host key with SHA-2
   signatures, RSA user keys (and ed25519 from 17.8.1); exit status sent; the
-  TCP connection closes after an exec.
+  TCP connection closes after an exec; five vty lines.
 - ``junos``: OpenSSH defaults; exit status sent; SFTP on or off.
+
+vty lines (IOS's ``line vty 0 4``, five by default): a gate in front of sshd
+holds one line per TCP connection, from accept to close, and closes a
+connection beyond the limit before the SSH banner. What a real IOS sends a
+client when every line is busy was not checked against a vendor source; the
+gate only makes the count real (``vty_in_use``, ``vty_refused``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import socket
 import subprocess
@@ -66,6 +73,8 @@ class Profile(t.NamedTuple):
     user_key_types: t.Tuple[str, ...]
     sftp: bool = False
     release: str = ""
+    #: concurrent TCP connections the device takes (0: no limit)
+    vty_lines: int = 0
 
 
 PROFILES: t.Dict[str, Profile] = {profile.name: profile for profile in (
@@ -73,11 +82,12 @@ PROFILES: t.Dict[str, Profile] = {profile.name: profile for profile in (
         "KexAlgorithms": "diffie-hellman-group-exchange-sha1,diffie-hellman-group14-sha1",
         "HostKeyAlgorithms": "ssh-rsa", "PubkeyAcceptedAlgorithms": "ssh-rsa",
         "Ciphers": "aes128-ctr,aes192-ctr,aes256-ctr,aes128-cbc,aes256-cbc", "MACs": "hmac-sha2-256,hmac-sha1"},
-        exit_status=False, close_tcp=True, user_key_types=("ssh-rsa",), release="15.9(3)M4"),
+        exit_status=False, close_tcp=True, user_key_types=("ssh-rsa",), release="15.9(3)M4", vty_lines=5),
     Profile("ios-xe", "ios", "rsa", {
         "KexAlgorithms": _MODERN_IOS_KEX, "HostKeyAlgorithms": "rsa-sha2-512,rsa-sha2-256",
         "PubkeyAcceptedAlgorithms": "rsa-sha2-512,rsa-sha2-256,ssh-ed25519"},
-        exit_status=True, close_tcp=True, user_key_types=("ssh-rsa", "ssh-ed25519"), release="17.9.4"),
+        exit_status=True, close_tcp=True, user_key_types=("ssh-rsa", "ssh-ed25519"), release="17.9.4",
+        vty_lines=5),
     Profile("junos", "junos", "ed25519", {}, exit_status=True, close_tcp=False,
             user_key_types=("ssh-rsa", "ssh-ed25519"), sftp=True, release="23.4R1.9"),
 )}
@@ -159,8 +169,18 @@ class SshdFront:
         self.running = True
         threading.Thread(target=self._accept, daemon=True).start()
         self.port = self._free_port()
+        self.sshd_port = self._free_port() if self.profile.vty_lines else self.port
+        self.vty_in_use = 0
+        self.vty_refused = 0
+        self._vty_lock = threading.Lock()
         self._write_config()
         self.proc = self._start()
+        if self.profile.vty_lines:
+            self.gate = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.gate.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.gate.bind(("127.0.0.1", self.port))
+            self.gate.listen(16)
+            threading.Thread(target=self._gate, daemon=True).start()
 
     # --- the namespace's accounts --------------------------------------------------------------------
     def _uid(self, name: str) -> int:
@@ -215,7 +235,7 @@ class SshdFront:
     def _write_config(self) -> None:
         sftp = _sftp_binary() if self.sftp else "-"
         lines = [
-            "ListenAddress 127.0.0.1:%d" % self.port,
+            "ListenAddress 127.0.0.1:%d" % self.sshd_port,
             "HostKey %s/host_key" % self.dir,
             "PidFile none", "UsePAM no", "StrictModes no", "PermitRootLogin no", "UseDNS no",
             "AuthorizedKeysFile %s/auth/%%u" % self.dir,
@@ -260,7 +280,55 @@ class SshdFront:
             os.killpg(proc.pid, 15)
             proc.wait(5)
         self.server.close()
+        gate = getattr(self, "gate", None)
+        if gate is not None:
+            gate.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- vty lines ---------------------------------------------------------------------------------------
+    def _gate(self) -> None:
+        while self.running:
+            try:
+                conn, _addr = self.gate.accept()
+            except OSError:
+                return
+            with self._vty_lock:
+                free = self.vty_in_use < self.profile.vty_lines
+                if free:
+                    self.vty_in_use += 1
+                else:
+                    self.vty_refused += 1
+            if not free:                      # every line busy: closed before the SSH banner
+                conn.close()
+                continue
+            threading.Thread(target=self._carry, args=(conn,), daemon=True).start()
+
+    def _carry(self, conn: socket.socket) -> None:
+        """One vty line: bytes both ways between the client and sshd until either side closes."""
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.sshd_port), timeout=5)
+            upstream.settimeout(None)
+        except OSError:
+            upstream = None
+        try:
+            while upstream is not None:
+                ready = select.select([conn, upstream], [], [])[0]
+                data = b""
+                for source in ready:
+                    data = source.recv(65536)
+                    if not data:
+                        break
+                    (upstream if source is conn else conn).sendall(data)
+                if not data:
+                    break
+        except OSError:
+            pass
+        finally:
+            for end in (conn, upstream):
+                if end is not None:
+                    end.close()
+            with self._vty_lock:
+                self.vty_in_use -= 1
 
     # --- the sessions bridge.py brings -----------------------------------------------------------------
     def _accept(self) -> None:

@@ -48,6 +48,9 @@ def explain(returncode: t.Optional[int], stderr: str) -> str:
         return "host key verification failed: the router's key is not the pinned one (refused, nothing sent)"
     if "Permission denied" in text:
         return "authentication failed: the router refused the flush key"
+    if "kex_exchange_identification" in text or "Connection closed by remote host" in text:
+        return ("the router closed the connection before SSH began (on IOS: every vty line busy, or the vty "
+                "access-class refuses this host's address)")
     last = text.splitlines()[-1] if text else ""
     if not last and returncode == 255:
         return "the session ended with no answer and no exit status (nothing proves a clear)"

@@ -199,6 +199,8 @@ def test_fresh_only_never_touches_the_master(tmp_path, fake_ssh):
     ("sipha-flush@198.51.100.2: Permission denied (publickey).\n", "authentication failed"),
     ("ssh: connect to host 198.51.100.2 port 22: Connection refused\n", "Connection refused"),
     ("", "no answer and no exit status"),
+    ("kex_exchange_identification: Connection closed by remote host\r\nConnection closed by 198.51.100.2 port 22\r\n",
+     "every vty line busy"),
 ])
 def test_explain(stderr, text):
     assert text in vf.explain(255, stderr)
