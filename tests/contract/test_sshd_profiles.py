@@ -217,7 +217,7 @@ def test_ios_flushes_hold_no_vty_and_a_router_with_every_line_busy_is_named(fron
     config = program_config(lab, keys, tmp_path / "a", platform="ios-classic")
     assert vf.ensure_masters(config)[0]["cold"]
     assert gate.vty_in_use == 0                              # the refresh timer holds no line on IOS
-    held = [_hold_vty(lab) for _ in range(gate.profile.vty_lines)]
+    held = [_hold_vty(lab) for _line in range(gate.profile.vty_lines)]
     try:
         refused_before = gate.vty_refused
         _config, full = takeover(lab, keys, tmp_path / "b", platform="ios-classic")
