@@ -41,7 +41,8 @@ HOST_VARIABLES: t.Dict[str, bool] = {
 }
 #: every variable an adjacent router of the model may carry
 ROUTER_VARIABLES = ("sipha_router_address", "sipha_router_ssh_address", "sipha_router_port", "sipha_router_vendor",
-                    "sipha_router_vrf", "sipha_router_host_keys", "sipha_router_platform", "sipha_router_ssh_options")
+                    "sipha_router_vrf", "sipha_router_host_keys", "sipha_router_platform", "sipha_router_ssh_options",
+                    "sipha_pinned_host_keys")
 #: the pair's variables both of its hosts must agree on
 _PAIR_VARIABLES = ("sipha_vip", "sipha_primary", "sipha_sip_network", "sipha_data_network", "sipha_flush_public_key",
                    "sipha_tos_class", "sipha_validate_probe_address")
@@ -132,6 +133,31 @@ def _text(value: t.Any, variable: str) -> t.Callable[[], None]:
     return check
 
 
+def pinned_host_keys(value: t.Any, router: str) -> t.Optional[t.List[str]]:
+    """A router's host keys from ``sipha_pinned_host_keys`` (what an AWX credential injects): a mapping of router
+    name to its keys, or known_hosts-like text - one ``router keytype base64`` per line, ``#`` comments. None when
+    it does not name the router."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, t.Mapping):
+        keys = value.get(router)
+        return None if keys is None else _list(keys, "sipha_pinned_host_keys", "the router's SSH host public keys")
+    if not isinstance(value, str):
+        raise DesignError("sipha_pinned_host_keys", "must be a mapping of router name to host keys, or lines of "
+                          "'router keytype base64'", type(value).__name__)
+    found: t.List[str] = []
+    for number, line in enumerate(value.splitlines(), 1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if len(words) != 3:
+            raise DesignError("sipha_pinned_host_keys", "line %d must be 'router keytype base64' (3 words, got %d)"
+                              % (number, len(words)), show_value=False)
+        if words[0] == router:
+            found.append(words[1] + " " + words[2])
+    return found or None
+
+
 def router_entry(name: str, data: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     """An adjacent router's ``sipha_router_*`` variables -> its entry in the takeover program's config, validated.
 
@@ -157,6 +183,13 @@ def router_entry(name: str, data: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
             raise DesignError("sipha_router_address", "must be a unicast host address, not in the %s range"
                               % special, address)
         _list(entry["host_keys"], "sipha_router_host_keys", "the router's SSH host public keys")
+        pinned = pinned_host_keys(data.get("sipha_pinned_host_keys"), name)
+        if pinned is not None and entry["host_keys"] and sorted(pinned) != sorted(entry["host_keys"]):
+            raise DesignError("sipha_router_host_keys", "differs from the router's keys in sipha_pinned_host_keys "
+                              "(an AWX credential?): one source of trust only - remove one, or make them agree",
+                              show_value=False)
+        if pinned is not None:
+            entry["host_keys"] = pinned
         vc.load({"vip": "0.0.0.1", "interface": "lo", "routers": [entry]}, need_host_keys=True)
     except DesignError as err:
         found = _INDEXED.match(err.field)
