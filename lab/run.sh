@@ -7,7 +7,8 @@
 #   lab/run.sh bench-rollout [N]
 #                      site.yml cold on a fresh lab and its changed=0 re-runs, N rounds (default 5); ~5 min
 #   lab/run.sh test    what `make test` runs: the same from a clean lab, plus validate.yml against an induced
-#                      both-hosts-hold-the-VIP and a router left with the old MAC; tears the lab down
+#                      both-hosts-hold-the-VIP and a router left with the old MAC, then every AWX job template
+#                      through ansible-runner (lab/awx_jobs.py); tears the lab down
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ci/lib.sh
@@ -207,6 +208,15 @@ vip_stays() {  # the VIP is where the management layer put it after site.yml run
   [ "$(holders)" = sip-a ] || die "the switch back left the VIP on '$(holders)'"
 }
 
+awx_jobs() {  # every AWX job template through ansible-runner transmit | worker | process (lab/awx_jobs.py)
+  [ -n "$(ls "$CACHE"/dist/sipha-network-*.tar.gz 2>/dev/null)" ] || "$ROOT/ci/build-collection.sh"
+  if ! python "$here/awx_jobs.py" "$state" 2>"$state/logs/awx-jobs.err" | while read -r line; do log "AWX job $line"; done
+  then
+    tail -60 "$state/logs/awx-jobs.err" >&2
+    die "an AWX job template did not run as it must"
+  fi
+}
+
 negative_checks() {
   local held other mac_other h
   held=$(holder); other=sip-a; [ "$held" = sip-a ] && other=sip-b
@@ -295,6 +305,7 @@ TXT
     "$here/lab.sh" garp r2 ignore
     drill -e sipha_drill_switchovers=2 -e sipha_drill_max_outage_ms=100
     negative_checks
+    awx_jobs
     "$here/lab.sh" down
     ;;
   *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -78,8 +78,8 @@ def test_the_content_lands_and_a_second_run_changes_nothing(controller, tmp_path
     assert flush["injectors"]["file"] == {"template.flush_key": "{{ private_key }}"}       # AWX's template, verbatim
     assert flush["injectors"]["extra_vars"]["sipha_flush_private_key_src"] == "{{ tower.filename.flush_key }}"
     assert [f["secret"] for f in flush["inputs"]["fields"] if f["id"] == "private_key"] == [True]
-    assert types["SIP HA pinned router host keys"]["injectors"]["extra_vars"] == {
-        "sipha_pinned_host_keys": "{{ host_keys }}"}
+    assert types["SIP HA pinned router host keys"]["injectors"] == {
+        "env": {"ANSIBLE_HOST_KEY_CHECKING": "True"}, "extra_vars": {"sipha_pinned_host_keys": "{{ host_keys }}"}}
     machine = controller.named("credentials", "SIP hosts - operator with sudo")
     assert machine["inputs"] == {"username": "sipha-operator", "become_method": "sudo"}
     nodes = {node["identifier"]: node for node in controller.objects["workflow_job_template_nodes"].values()}
