@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build docs clean-lab demo lab-test lab-down bench
+.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build docs ee clean-lab demo lab-test lab-down bench
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -32,7 +32,7 @@ molecule: bootstrap
 
 check: unit sanity lint
 
-test: bootstrap unit sanity lint build docs molecule lab-test
+test: bootstrap unit sanity lint build docs ee molecule lab-test
 
 demo:                 ## README command 1
 	lab/run.sh demo
@@ -48,6 +48,9 @@ bench:                ## needs no CI: 480 switchovers (8 strategies x 3 router b
 
 build: bootstrap-python
 	ci/build-collection.sh
+
+ee: build                ## the execution environment, offline (ansible-builder, podman; ci/ee.sh)
+	ci/ee.sh build
 
 docs: bootstrap-python   ## the docs site, offline: antsibull-docs lint, then Sphinx (warnings are errors)
 	ci/docs.sh

@@ -17,9 +17,14 @@ use; the verdict is read from the job events only.
 
 Without an execution environment: the worker runs ansible-playbook of the
 controller venv, with the built collection and its dependencies installed
-from tarballs on ANSIBLE_COLLECTIONS_PATH (what the EE would hold).
+from tarballs on ANSIBLE_COLLECTIONS_PATH (what the EE holds).
 
-Usage: python3 lab/awx_jobs.py LAB_STATE_DIR   (lab/run.sh test runs it on the rolled-out lab)
+With an execution environment (``make ee`` built it): every job that needs no podman of the controller runs in
+it under podman process isolation, as AWX runs a job (``process_isolation``, ``container_image``; the lab's
+state directory mounted read-only, as AWX exposes paths to isolated jobs; the host's network, where the lab's
+networks are).
+
+Usage: python3 lab/awx_jobs.py LAB_STATE_DIR [EE_IMAGE]   (lab/run.sh test runs it on the rolled-out lab)
 """
 
 from __future__ import annotations
@@ -102,9 +107,9 @@ class Job:
 
     def __init__(self, work: str, template: t.Mapping[str, t.Any], answers: t.Mapping[str, t.Any],
                  inventory: t.Mapping[str, t.Any], collections: str, state: str, label: str,
-                 host_key_checking: bool = True) -> None:
+                 host_key_checking: bool = True, ee: str = "") -> None:
         self.template = template
-        self.label = label
+        self.label = label + (" [EE]" if ee else "")
         self.ident = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         self.pdd = os.path.join(work, "jobs", self.ident)
         self.worker = os.path.join(work, "workers", self.ident)
@@ -127,18 +132,25 @@ class Job:
             public = handle.read().strip()
         extravars = dict(answers)
         extravars.update(template.get("extra_vars", {}))
-        extravars.update({
-            "sipha_flush_private_key_src": os.path.join(self.worker, "env", "flush_key"),
+        extravars.update({        # in the EE, the private data dir is /runner, as AWX mounts it
+            "sipha_flush_private_key_src": os.path.join("/runner" if ee else self.worker, "env", "flush_key"),
             "sipha_flush_public_key": public,
             "sipha_pinned_host_keys": "".join("%s %s\n" % (router, line) for router, lines in sorted(pinned.items())
                                               for line in lines),
         })
         self._write("env/extravars", extravars)
-        envvars = {"ANSIBLE_COLLECTIONS_PATH": collections, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+        envvars = {"ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+        if not ee:                      # the EE holds the collections; without it, the tarballs' install does
+            envvars["ANSIBLE_COLLECTIONS_PATH"] = collections
         if host_key_checking:           # the pinned host keys credential's env injector
             envvars["ANSIBLE_HOST_KEY_CHECKING"] = "True"
         self._write("env/envvars", envvars)
-        self._write("env/settings", {"job_timeout": 0, "suppress_ansible_output": True, "suppress_output_file": True})
+        settings: t.Dict[str, t.Any] = {"job_timeout": 0, "suppress_ansible_output": True, "suppress_output_file": True}
+        if ee:                          # AWX's process isolation: the job runs in the EE under podman
+            settings.update({"process_isolation": True, "process_isolation_executable": "podman",
+                             "container_image": ee, "container_options": ["--network=host", "--user=0"],
+                             "container_volume_mounts": ["%s:%s:ro" % (state, state)]})
+        self._write("env/settings", settings)
         with open(os.path.join(self.pdd, "env", "cmdline"), "w", encoding="utf-8") as handle:
             handle.write("--diff" if template.get("diff_mode") else "")
 
@@ -210,6 +222,7 @@ def clean(job: Job, changed_zero: bool = False) -> None:
 
 def main() -> None:
     state = os.path.abspath(sys.argv[1])
+    ee = sys.argv[2] if len(sys.argv) > 2 else ""
     work = os.path.join(state, "awx")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -222,7 +235,8 @@ def main() -> None:
     inventory = exported_inventory(state)
 
     def launch(name: str, answers: t.Mapping[str, t.Any], label: str = "",
-               inventory_of: t.Optional[t.Mapping[str, t.Any]] = None, host_key_checking: bool = True) -> Job:
+               inventory_of: t.Optional[t.Mapping[str, t.Any]] = None, host_key_checking: bool = True,
+               in_ee: bool = True) -> Job:
         template = templates[name]
         survey = sv.build_survey(name, template["survey"], options[template["playbook"]]["options"])
         problems = sv.answer_errors(survey, answers, name)
@@ -234,7 +248,7 @@ def main() -> None:
             if item["variable"] in given and item["type"] == "integer":
                 given[item["variable"]] = int(given[item["variable"]])
         job = Job(work, template, given, inventory_of or inventory, collections, state, label or name,
-                  host_key_checking).run()
+                  host_key_checking, ee if in_ee else "").run()
         print(job.summary(), flush=True)
         return job
 
@@ -252,9 +266,12 @@ def main() -> None:
     clean(rollout, changed_zero=True)
     for node in content["sipha_awx_workflows"][0]["nodes"]:          # the workflow: each node after the last
         clean(launch(node["job_template"], {}, "workflow %s" % node["identifier"]), changed_zero=True)
-    clean(launch("SIP HA - Rolling change", {"sipha_rolling_switch_back": "false"}))
+    # The lab's management-layer stand-in (lab.sh switchover) and its SIP clients are driven by podman on the
+    # controller, which an EE does not have: these two jobs run without it (in production, the switchover command
+    # and the clients are the user's, reachable from the EE).
+    clean(launch("SIP HA - Rolling change", {"sipha_rolling_switch_back": "false"}, in_ee=False))
     answers = {"sipha_drill_switchovers": 2, "sipha_drill_loss": "false", "sipha_drill_max_outage_ms": 1000}
-    drill = launch("SIP HA - Failover drill", answers)
+    drill = launch("SIP HA - Failover drill", answers, in_ee=False)
     clean(drill)
     expect(drill, "Every switchover recovered within sipha_drill_max_outage_ms of the start of up" in drill.tasks(),
            "the drill's bound was not checked")
@@ -265,7 +282,7 @@ def main() -> None:
         if isinstance(group, dict):
             group.get("vars", {}).pop("sipha_lab", None)
     refused = launch("SIP HA - Failover drill", {"sipha_drill_switchovers": 2, "sipha_drill_loss": "false"},
-                     "Failover drill on an inventory that is not a lab", production)
+                     "Failover drill on an inventory that is not a lab", production)     # refused before podman
     expect(refused, refused.rc != 0 and "the failover drill is refused here" in refused.messages(),
            "not refused with its message")
     expect(refused, not any(t.startswith("Drill directory") for t in refused.tasks()), "the drill touched a host")

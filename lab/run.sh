@@ -208,9 +208,11 @@ vip_stays() {  # the VIP is where the management layer put it after site.yml run
   [ "$(holders)" = sip-a ] || die "the switch back left the VIP on '$(holders)'"
 }
 
-awx_jobs() {  # every AWX job template through ansible-runner transmit | worker | process (lab/awx_jobs.py)
+awx_jobs() {  # every AWX job template through ansible-runner transmit | worker | process, in the EE (lab/awx_jobs.py)
   [ -n "$(ls "$CACHE"/dist/sipha-network-*.tar.gz 2>/dev/null)" ] || "$ROOT/ci/build-collection.sh"
-  if ! python "$here/awx_jobs.py" "$state" 2>"$state/logs/awx-jobs.err" | while read -r line; do log "AWX job $line"; done
+  "$ROOT/ci/ee.sh" build     # rebuilt only when its inputs changed
+  if ! python "$here/awx_jobs.py" "$state" localhost/sipha-ee:latest 2>"$state/logs/awx-jobs.err" \
+      | while read -r line; do log "AWX job $line"; done
   then
     tail -60 "$state/logs/awx-jobs.err" >&2
     die "an AWX job template did not run as it must"
