@@ -7,16 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 venv="$CACHE/docs-venv"
-want=$(cat ci/docs-requirements.txt ci/docs-constraints.txt | sha256sum | cut -c1-16)
-if [ "$(cat "$venv/.sipha-requirements" 2>/dev/null)" != "$want" ] || [ ! -x "$venv/bin/sphinx-build" ]; then
-  log "docs venv: creating $venv"
-  rm -rf "$venv"
-  "$(command -v python3.11 || command -v python3)" -m venv "$venv"
-  "$venv/bin/pip" install -q -r ci/docs-requirements.txt -c ci/docs-constraints.txt 2>&1 \
-    | grep -v 'is ignored: it is neither' >&2 || true
-  [ -x "$venv/bin/sphinx-build" ] || die "docs venv install failed"
-  echo "$want" >"$venv/.sipha-requirements"
-fi
+tool_venv "$venv" ci/docs-requirements.txt ci/docs-constraints.txt sphinx-build
 export PATH="$venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS"
 [ -e "$COLLECTIONS/ansible_collections/sipha/network/galaxy.yml" ] || die "sipha.network is not on $COLLECTIONS: make bootstrap"
 

@@ -13,16 +13,7 @@ venv="$CACHE/ee-venv"
 ee="$CACHE/ee"
 image=localhost/sipha-ee:latest
 
-want=$(cat ci/ee-requirements.txt ci/ee-constraints.txt | sha256sum | cut -c1-16)
-if [ "$(cat "$venv/.sipha-requirements" 2>/dev/null)" != "$want" ] || [ ! -x "$venv/bin/ansible-builder" ]; then
-  log "ee venv: creating $venv"
-  rm -rf "$venv"
-  "$(command -v python3.11 || command -v python3)" -m venv "$venv"
-  "$venv/bin/pip" install -q -r ci/ee-requirements.txt -c ci/ee-constraints.txt 2>&1 \
-    | grep -v 'is ignored: it is neither' >&2 || true
-  [ -x "$venv/bin/ansible-builder" ] || die "ee venv install failed"
-  echo "$want" >"$venv/.sipha-requirements"
-fi
+tool_venv "$venv" ci/ee-requirements.txt ci/ee-constraints.txt ansible-builder
 
 # --- the local inputs: collections as tarballs with fixed names, Python packages as wheels ---------------------
 mkdir -p "$ee/collections" "$ee/wheels"

@@ -25,3 +25,17 @@ use_venv() {
   export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS"
   export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
 }
+
+tool_venv() {  # dir requirements constraints executable: a tool's own venv, recreated when its pins' digest changes
+  local dir=$1 requirements=$2 constraints=$3 executable=$4 want
+  want=$(cat "$requirements" "$constraints" | sha256sum | cut -c1-16)
+  if [ "$(cat "$dir/.sipha-requirements" 2>/dev/null)" = "$want" ] && [ -x "$dir/bin/$executable" ]; then
+    return 0
+  fi
+  log "venv: creating $dir"
+  rm -rf "$dir"
+  "$(command -v python3.11 || command -v python3)" -m venv "$dir"
+  "$dir/bin/pip" install -q -r "$requirements" -c "$constraints" 2>&1 | grep -v 'is ignored: it is neither' >&2 || true
+  [ -x "$dir/bin/$executable" ] || die "installing $requirements into $dir failed"
+  echo "$want" >"$dir/.sipha-requirements"
+}
