@@ -60,7 +60,8 @@ class FakeController:
     def add(self, kind: str, fields: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         item_id, self._next = self._next, self._next + 1
         url = "%s%s/%d/" % (API, kind, item_id)
-        item = dict(fields, id=item_id, url=url, type=kind[:-1], summary_fields={},
+        singular = kind[:-3] + "y" if kind.endswith("ies") else kind[:-1]       # inventories -> inventory
+        item = dict(fields, id=item_id, url=url, type=singular, summary_fields={},
                     related={"survey_spec": url + "survey_spec/", "update": url + "update/"})
         self.objects.setdefault(kind, {})[item_id] = item
         return item
