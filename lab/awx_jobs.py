@@ -7,7 +7,8 @@ imported one (``ansible-inventory --list --export``: variables as written, no
 ``inventory_dir``-relative paths), ``env/extravars`` the survey answers
 (checked with AWX's launch rules) plus the template's own extra vars plus what
 the credentials inject (the flush key as a file of the private data dir, the
-routers' pinned host keys, ``ANSIBLE_HOST_KEY_CHECKING=True``), ``env/settings``
+routers' pinned host keys), ``env/envvars`` ``ANSIBLE_HOST_KEY_CHECKING=True``
+(AWX_TASK_ENV, which awx_setup.yml sets: AWX allows no ANSIBLE_* variable in a credential), ``env/settings``
 what AWX's RunJob passes (``job_timeout``, ``suppress_ansible_output``,
 ``suppress_output_file``), ``env/cmdline`` ``--diff`` where the template asks.
 The flush key and the routers' host keys are taken out of the inventory: the
@@ -142,7 +143,7 @@ class Job:
         envvars = {"ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
         if not ee:                      # the EE holds the collections; without it, the tarballs' install does
             envvars["ANSIBLE_COLLECTIONS_PATH"] = collections
-        if host_key_checking:           # the pinned host keys credential's env injector
+        if host_key_checking:           # AWX_TASK_ENV as awx_setup.yml sets it
             envvars["ANSIBLE_HOST_KEY_CHECKING"] = "True"
         self._write("env/envvars", envvars)
         settings: t.Dict[str, t.Any] = {"job_timeout": 0, "suppress_ansible_output": True, "suppress_output_file": True}
@@ -252,7 +253,7 @@ def main() -> None:
         print(job.summary(), flush=True)
         return job
 
-    unchecked = launch("SIP HA - Rollout", {}, "Rollout without the pinned host keys credential's environment",
+    unchecked = launch("SIP HA - Rollout", {}, "Rollout without AWX_TASK_ENV ANSIBLE_HOST_KEY_CHECKING=True",
                        host_key_checking=False)
     expect(unchecked, unchecked.rc != 0 and "host key checking is off" in unchecked.messages()
            and unchecked.changed() == 0, "ansible-runner's ANSIBLE_HOST_KEY_CHECKING=False was not refused")

@@ -79,7 +79,9 @@ def test_the_content_lands_and_a_second_run_changes_nothing(controller, tmp_path
     assert flush["injectors"]["extra_vars"]["sipha_flush_private_key_src"] == "{{ tower.filename.flush_key }}"
     assert [f["secret"] for f in flush["inputs"]["fields"] if f["id"] == "private_key"] == [True]
     assert types["SIP HA pinned router host keys"]["injectors"] == {
-        "env": {"ANSIBLE_HOST_KEY_CHECKING": "True"}, "extra_vars": {"sipha_pinned_host_keys": "{{ host_keys }}"}}
+        "extra_vars": {"sipha_pinned_host_keys": "{{ host_keys }}"}}
+    assert controller.settings["AWX_TASK_ENV"] == {"HTTPS_PROXY": "http://proxy.example.net:3128",   # merged
+                                                   "ANSIBLE_HOST_KEY_CHECKING": "True"}
     machine = controller.named("credentials", "SIP hosts - operator with sudo")
     assert machine["inputs"] == {"username": "sipha-operator", "become_method": "sudo"}
     nodes = {node["identifier"]: node for node in controller.objects["workflow_job_template_nodes"].values()}
@@ -104,6 +106,18 @@ def test_check_mode_on_a_loaded_controller_shows_a_change_and_writes_nothing(con
     assert rc == 0 and recap(out)["changed"] == 1 and "changed: [localhost] => (item=SIP HA - Failover drill)" in out, out
     assert [r for r in controller.requests if r[0] != "GET"] == writes
     assert controller.survey("SIP HA - Failover drill")["spec"][1]["max"] == 20
+
+
+def test_a_credential_type_injecting_an_ansible_variable_is_refused_as_awx_refuses_it(controller, tmp_path):
+    with open(os.path.join(ROOT, "playbooks", "vars", "awx_content.yml"), encoding="utf-8") as handle:
+        text = handle.read()          # as YAML, so the injectors stay !unsafe (AWX's templates, not Ansible's)
+    marker = "        sipha_pinned_host_keys: "
+    assert marker in text
+    override = tmp_path / "env.yml"
+    override.write_text(text.replace(marker, '      env: {ANSIBLE_HOST_KEY_CHECKING: "True"}\n      extra_vars:\n'
+                                     + marker, 1).replace("      extra_vars:\n      env:", "      env:"))
+    rc, out = run(controller, tmp_path, "-e", "@" + str(override))
+    assert rc != 0 and "may affect Ansible configuration" in out, out
 
 
 def test_a_survey_asking_for_what_the_playbook_does_not_take_fails_before_any_request(controller, tmp_path):

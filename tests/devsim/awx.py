@@ -10,8 +10,10 @@ specs) meets an API that answers as AWX's does in shape - list views with
 ``count``/``results``/``next``, objects with ``id``/``url``/``type``/``related``,
 ``or__`` filters, 204 for associations, 400 for a survey spec AWX's rules
 refuse (those rules are transcribed from AWX's source in
-plugins/module_utils/_awx/survey.py). What it does not do: permissions, field
-validation beyond surveys, AWX's own normalisation of values.
+plugins/module_utils/_awx/survey.py) and for a credential type whose env
+injector AWX refuses (an ``ANSIBLE_*`` variable), ``settings/<category>``.
+What it does not do: permissions, other field validation, AWX's own
+normalisation of values.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class FakeController:
     def __init__(self) -> None:
         self.objects: t.Dict[str, t.Dict[int, t.Dict[str, t.Any]]] = {}
         self.surveys: t.Dict[str, t.Any] = {}
+        self.settings: t.Dict[str, t.Any] = {"AWX_TASK_ENV": {"HTTPS_PROXY": "http://proxy.example.net:3128"}}
         self.links: t.Dict[str, t.List[int]] = {}
         self.requests: t.List[t.Tuple[str, str]] = []
         self.refused: t.List[t.Tuple[str, t.Any]] = []
@@ -90,6 +93,10 @@ class FakeController:
             if not parts or not parts[0]:
                 return 404, {"detail": "Not found."}
             kind = parts[0]
+            if kind == "settings" and len(parts) == 2:
+                if method == "PATCH":
+                    self.settings.update(body or {})
+                return 200, dict(self.settings)
             if len(parts) == 1:
                 return self._collection(method, kind, query, body)
             item = self.objects.get(kind, {}).get(int(parts[1])) if parts[1].isdigit() else None
@@ -107,6 +114,10 @@ class FakeController:
 
     def _collection(self, method: str, kind: str, query: t.Dict[str, str], body: t.Any) -> t.Tuple[int, t.Any]:
         if method == "POST":
+            refused = _injector_errors(body or {}) if kind == "credential_types" else []
+            if refused:
+                self.refused.append((kind, refused))
+                return 400, {"injectors": refused}
             return 201, self.add(kind, body or {})
         pool = [item for name in _UNIFIED for item in self.objects.get(name, {}).values()] \
             if kind == "unified_job_templates" else list(self.objects.get(kind, {}).values())
@@ -144,6 +155,19 @@ class FakeController:
                 ids.append(int(body["id"]))
             return 204, None
         return 404, {"detail": "Not found."}
+
+
+def _injector_errors(body: t.Mapping[str, t.Any]) -> t.List[str]:
+    """AWX's rule for a credential type's env injectors (awx/main/fields.py, validate_env_var_allowed): no ANSIBLE_*
+    variable, nothing of its ENV_BLOCKLIST (a part of it here)."""
+    problems = []
+    for name in (body.get("injectors") or {}).get("env", {}):
+        if name.startswith("ANSIBLE_"):
+            problems.append("Environment variable %s may affect Ansible configuration so its use is not allowed in "
+                            "credentials." % name)
+        elif name in ("VIRTUAL_ENV", "PATH", "PYTHONPATH", "JOB_ID", "INVENTORY_ID", "AWX_HOST"):
+            problems.append("Environment variable %s is not allowed to be used in credentials." % name)
+    return problems
 
 
 class _Handler(BaseHTTPRequestHandler):
