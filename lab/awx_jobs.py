@@ -46,16 +46,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, ".cache", "collections"))
 from ansible_collections.sipha.network.plugins.module_utils._awx import survey as sv  # noqa: E402
+from ansible_collections.sipha.network.tests.devsim.awx import load_content  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)
 JOB_TIMEOUT_S = 900          # the harness's bound per job (the templates themselves set none, as AWX's default)
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
 
 
 def die(message: str) -> t.NoReturn:
@@ -227,8 +221,7 @@ def main() -> None:
     work = os.path.join(state, "awx")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    with open(os.path.join(ROOT, "playbooks", "vars", "awx_content.yml"), encoding="utf-8") as handle:
-        content = yaml.load(handle, Loader=_Loader)        # noqa: S506 - SafeLoader plus !unsafe as text
+    content = load_content(ROOT)
     with open(os.path.join(ROOT, "meta", "playbook_options.yml"), encoding="utf-8") as handle:
         options = yaml.safe_load(handle)["playbooks"]
     templates = {item["name"]: item for item in content["sipha_awx_job_templates"]}

@@ -11,10 +11,9 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
 from ansible_collections.sipha.network.tests.contract.conftest import ROOT
-from ansible_collections.sipha.network.tests.devsim.awx import FakeController
+from ansible_collections.sipha.network.tests.devsim.awx import FakeController, load_content
 
 PROJECT = "https://git.example.net/voice/sip-ha.git"
 
@@ -46,15 +45,7 @@ def recap(out):
 
 
 def content():
-    with open(os.path.join(ROOT, "playbooks", "vars", "awx_content.yml"), encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_Loader)        # noqa: S506 - a loader that only knows !unsafe more
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+    return load_content(ROOT)
 
 
 def test_the_content_lands_and_a_second_run_changes_nothing(controller, tmp_path):

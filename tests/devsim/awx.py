@@ -19,20 +19,36 @@ normalisation of values.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import typing as t
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import yaml
+
 from ansible_collections.sipha.network.plugins.module_utils._awx import survey as sv
 
-__all__ = ["FakeController"]
+__all__ = ["FakeController", "load_content"]
 
 API = "/api/v2/"
 _ASSOCIATIONS = ("credentials", "success_nodes", "failure_nodes", "always_nodes", "labels", "instance_groups",
                  "notification_templates_started", "notification_templates_success", "notification_templates_error",
                  "galaxy_credentials")
 _UNIFIED = ("job_templates", "workflow_job_templates")
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """SafeLoader that reads Ansible's !unsafe as plain text (the AWX injector templates are !unsafe)."""
+
+
+_ContentLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_content(root: str) -> t.Dict[str, t.Any]:
+    """playbooks/vars/awx_content.yml of the checkout at ``root``, as awx_setup.yml reads it."""
+    with open(os.path.join(root, "playbooks", "vars", "awx_content.yml"), encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_ContentLoader)      # noqa: S506 - SafeLoader plus !unsafe as text
 
 
 class FakeController:

@@ -10,19 +10,14 @@ import pytest
 import yaml
 
 from ansible_collections.sipha.network.plugins.module_utils._awx import survey as sv
+from ansible_collections.sipha.network.tests.devsim.awx import load_content
 
 ROOT = pathlib.Path(__file__).parents[3]
 OPTIONS = yaml.safe_load((ROOT / "meta" / "playbook_options.yml").read_text())["playbooks"]
 PLAYBOOK_TEXT = "\n".join(path.read_text() for path in sorted((ROOT / "playbooks").rglob("*.yml"))
                           if "vars" not in path.parts)
 
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
-CONTENT = yaml.load((ROOT / "playbooks" / "vars" / "awx_content.yml").read_text(), Loader=_Loader)  # noqa: S506
+CONTENT = load_content(str(ROOT))
 ALL = [(book, name, option) for book, entry in OPTIONS.items() for name, option in entry["options"].items()]
 
 
