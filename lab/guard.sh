@@ -13,6 +13,11 @@ for src in $LAB_RANGES; do
     iptables -w -A "$chain" -s "$src" -d "$dst" -j RETURN
   done
 done
+# link-local multicast (224.0.0.0/24: VRRP adverts between the lab's routers) is never routed off its link; a
+# bridged frame passes this chain only because the machine has bridge-nf-call-iptables on
+for src in $LAB_RANGES; do
+  iptables -w -A "$chain" -s "$src" -d 224.0.0.0/24 -j RETURN -m comment --comment "sipha: link-local multicast"
+done
 for range in $LAB_RANGES; do
   iptables -w -A "$chain" -s "$range" -j DROP -m comment --comment "sipha: keep lab traffic local"
   iptables -w -A "$chain" -d "$range" -j DROP -m comment --comment "sipha: keep lab traffic local"

@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=ci/lib.sh
 . "$(dirname "$0")/../ci/lib.sh"
 
-PACKAGES=python3,iproute2,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron,ifupdown,network-manager,libpam-systemd,netplan.io
+PACKAGES=python3,iproute2,keepalived,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron,ifupdown,network-manager,libpam-systemd,netplan.io
 recipe=$( { cat "$0"; echo "$PACKAGES"; } | sha256sum | cut -c1-16)
 
 label_of() { podman image inspect --format '{{index .Config.Labels "org.sipha.recipe"}}' "$1" 2>/dev/null || true; }

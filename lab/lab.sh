@@ -13,10 +13,21 @@
 #                                    the management layer's stand-in makes that host primary (sipha-vip up),
 #                                    then the other backup (down), as rolling.yml's sipha_switchover_command
 #
-#   sipha-lab-sip   198.18.1.0/24  VoIP VLAN: r1 .2 (VoIP gateway), r2 .3, sip-a .11, sip-b .12, VIP .10
-#   sipha-lab-data  198.18.4.0/24  data / management: sip-a .11, sip-b .12, gateway .1 (host bridge)
-#   sipha-lab-dev1  198.18.2.0/24  SIP devices behind r1: phone1 .50
-#   sipha-lab-dev2  198.18.3.0/24  SIP devices behind r2: phone2 .50
+#   lab/lab.sh power ROUTER off|on   pull a router's power (SIGKILL: no VRRP goodbye, its links drop) or start it
+#                                    again (the garp mode it had is put back)
+#   lab/lab.sh link NAME NET down|up the carrier of a container's NIC on a lab network (its bridge-side veth down:
+#                                    the container sees NO-CARRIER, keeps its addresses and routes, as a cable pull)
+#   lab/lab.sh split ROUTER on|off   the VoIP VLAN splits so that ROUTER is cut off from it (its bridge port stops
+#                                    forwarding, its own link stays up, as a failed switch-to-switch link), or heals
+#
+#   sipha-lab-sip     198.18.1.0/24  VoIP VLAN: r1 .2, r2 .3, VRRP gateway .254 (r1 master), sip-a .11, sip-b .12,
+#                                    VIP .10
+#   sipha-lab-data    198.18.4.0/24  data / management: sip-a .11, sip-b .12, SCS stand-in .5, gateway .1 (host)
+#   sipha-lab-dev1    198.18.2.0/24  SIP devices: phone1 .50; r1 .2, r2 .3, VRRP gateway .254 (r1 master)
+#   sipha-lab-dev2    198.18.3.0/24  SIP devices: phone2 .50; r2 .2, r1 .3, VRRP gateway .254 (r2 master)
+#   sipha-lab-transit 198.18.5.0/24  router to router: r1 .2, r2 .3; the controller reaches the routers here
+#                                    (out-of-band of the VoIP VLAN, as a management network would)
+# VRRP (keepalived, VRRPv3): 100 ms adverts, so a backup takes over ~0.35 s after its master goes silent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ci/lib.sh
@@ -25,7 +36,9 @@ state="$here/.state"
 inventory="$here/inventory/hosts.yml"
 VIP=198.18.1.10
 NETWORKS=("sipha-lab-sip 198.18.1.0/24" "sipha-lab-data 198.18.4.0/24" "sipha-lab-dev1 198.18.2.0/24"
-          "sipha-lab-dev2 198.18.3.0/24")
+          "sipha-lab-dev2 198.18.3.0/24" "sipha-lab-transit 198.18.5.0/24")
+GATEWAY_OCTET=254        # the VRRP virtual gateway on the VoIP VLAN and on each device network
+VRRP_ADVERT=0.1          # seconds between adverts (VRRPv3 counts in centiseconds)
 SYSTEMD_IMAGE=${SIPHA_IMAGE_SYSTEMD:-localhost/sipha-lab:bookworm-systemd}
 IMAGE=${SIPHA_IMAGE:-localhost/sipha-lab:bookworm}
 OPERATOR=sipha-admin   # the account the controller logs in with
@@ -72,7 +85,53 @@ NFT
       x "$router" sysctl -qw "net.ipv4.neigh.$nic.base_reachable_time_ms=3600000" "net.ipv4.neigh.$nic.gc_stale_time=3600" ;;
     *) die "garp: mode must be honour or ignore" ;;
   esac
+  mkdir -p "$state" && echo "$mode" >"$state/garp-$router"   # put back after a power cycle
   log "$router: $mode gratuitous ARP"
+}
+
+peer_of() {  # container network -> the host-side veth of the container's NIC on sipha-lab-NETWORK, checked to be a
+  # port of that lab network's bridge (nothing else on this machine is ever touched)
+  local name=$1 net=$2 subnet nic index peer bridge
+  subnet=$(podman network inspect "sipha-lab-$net" --format '{{range .Subnets}}{{.Subnet}}{{end}}')
+  bridge=$(podman network inspect "sipha-lab-$net" --format '{{.NetworkInterface}}')
+  nic=$(nic_on "$name" "$subnet")
+  [ -n "$nic" ] && [ -n "$bridge" ] || die "$name has no NIC on sipha-lab-$net"
+  index=$(x "$name" cat "/sys/class/net/$nic/iflink")
+  peer=$(ip -o link show | awk -F': ' -v i="$index" '$1 == i {sub(/@.*/, "", $2); print $2}')
+  ip -o link show dev "$peer" 2>/dev/null | grep -q " master $bridge " \
+    || die "the peer of $name's $nic ($peer) is not a port of $bridge (sipha-lab-$net)"
+  echo "$peer"
+}
+
+power() {  # router off|on
+  local r=$1
+  case $2 in
+    off) podman kill -s KILL "sipha-lab-$r" >/dev/null ;;
+    on)
+      podman start "sipha-lab-$r" >/dev/null
+      x "$r" systemctl is-system-running --wait >/dev/null 2>&1 || true
+      x "$r" systemctl start ssh.service keepalived.service
+      if [ -f "$state/garp-$r" ]; then garp "$r" "$(cat "$state/garp-$r")" >/dev/null; fi
+      ;;
+    *) die "power: off or on" ;;
+  esac
+}
+
+link() {  # container network down|up: the carrier of the container's NIC on that network
+  local peer
+  case $3 in down|up) ;; *) die "link: down or up" ;; esac
+  peer=$(peer_of "$1" "$2")
+  ip link set dev "$peer" "$3"
+}
+
+split() {  # router on|off: the VoIP VLAN no longer carries frames to or from the router's port (or does again)
+  local peer
+  peer=$(peer_of "$1" sip)
+  case $2 in
+    on) bridge link set dev "$peer" state 0 ;;    # disabled
+    off) bridge link set dev "$peer" state 3 ;;   # forwarding
+    *) die "split: on or off" ;;
+  esac
 }
 
 up() {
@@ -81,10 +140,14 @@ up() {
     # shellcheck disable=SC2086  # name and subnet
     "$here/network.sh" up $net
   done
-  container r1 "$SYSTEMD_IMAGE" sipha-lab-sip:ip=198.18.1.2 sipha-lab-dev1:ip=198.18.2.2 -- \
-    --sysctl net.ipv4.ip_forward=1 --sysctl net.ipv4.conf.all.rp_filter=0
-  container r2 "$SYSTEMD_IMAGE" sipha-lab-sip:ip=198.18.1.3 sipha-lab-dev2:ip=198.18.3.2 -- \
-    --sysctl net.ipv4.ip_forward=1 --sysctl net.ipv4.conf.all.rp_filter=0
+  local r
+  for r in r1 r2; do
+    local own=2 other=3; [ "$r" = r2 ] && own=3 other=2
+    # r1 is .2 on the VoIP VLAN, dev1 and transit and .3 on dev2; r2 the other way round
+    container "$r" "$SYSTEMD_IMAGE" "sipha-lab-sip:ip=198.18.1.$own" "sipha-lab-dev1:ip=198.18.2.$own" \
+      "sipha-lab-dev2:ip=198.18.3.$other" "sipha-lab-transit:ip=198.18.5.$own" -- \
+      --sysctl net.ipv4.ip_forward=1 --sysctl net.ipv4.conf.all.rp_filter=0
+  done
   for host in a b; do
     local octet=12; [ "$host" = a ] && octet=11
     container "sip-$host" "$SYSTEMD_IMAGE" "sipha-lab-sip:ip=198.18.1.$octet" "sipha-lab-data:ip=198.18.4.$octet" -- \
@@ -92,22 +155,67 @@ up() {
   done
   container phone1 "$IMAGE" sipha-lab-dev1:ip=198.18.2.50
   container phone2 "$IMAGE" sipha-lab-dev2:ip=198.18.3.50
+  container scs "$IMAGE" sipha-lab-data:ip=198.18.4.5
   for name in r1 r2 sip-a sip-b; do
     x "$name" systemctl is-system-running --wait >/dev/null 2>&1 || true
   done
   # sshd and the operator's account on the SIP hosts and routers: the rollout logs in as production does
   for name in r1 r2 sip-a sip-b; do operator "$name"; done
+  vrrp r1; vrrp r2
   scs sip-a primary
   scs sip-b backup
   announce sip-a 198.18.4.11 198.18.4.1; announce sip-b 198.18.4.12 198.18.4.1
-  announce r1 198.18.1.2 198.18.1.1; announce r2 198.18.1.3 198.18.1.1
-  # a route to the other router's phones
-  x r1 ip route replace 198.18.3.0/24 via 198.18.1.3
-  x r2 ip route replace 198.18.2.0/24 via 198.18.1.2
-  x phone1 ip route replace default via 198.18.2.2
-  x phone2 ip route replace default via 198.18.3.2
+  announce r1 198.18.5.2 198.18.5.1; announce r2 198.18.5.3 198.18.5.1
+  x phone1 ip route replace default via "198.18.2.$GATEWAY_OCTET"
+  x phone2 ip route replace default via "198.18.3.$GATEWAY_OCTET"
+  gateways_ready
   write_inventory
   log "lab up; inventory: $inventory"
+}
+
+vrrp() {  # router: keepalived with one VRRPv3 instance per network it is a gateway on (the VoIP VLAN, dev1, dev2)
+  local r=$1 net vrid prio master nic conf=""
+  for net in 1 2 3; do
+    vrid=$((10 * net + 1)); master=r1; [ "$net" = 3 ] && master=r2
+    prio=100; [ "$r" = "$master" ] && prio=150
+    nic=$(nic_on "$r" "198.18.$net.0/24")
+    conf+="
+vrrp_instance net$net {
+  state BACKUP
+  interface $nic
+  virtual_router_id $vrid
+  priority $prio
+  advert_int $VRRP_ADVERT
+  virtual_ipaddress {
+    198.18.$net.$GATEWAY_OCTET/24
+  }
+}"
+  done
+  xi "$r" sh -c 'umask 077; cat >/etc/keepalived/keepalived.conf.tmp && mv /etc/keepalived/keepalived.conf.tmp /etc/keepalived/keepalived.conf' <<CONF
+# lab/lab.sh: the lab's first-hop redundancy (VRRPv3; r1 master on the VoIP VLAN and dev1, r2 on dev2)
+global_defs {
+  router_id $r
+  vrrp_version 3
+  vrrp_garp_master_repeat 3
+  vrrp_garp_master_delay 1
+  enable_script_security
+}
+$conf
+CONF
+  x "$r" systemctl restart keepalived.service
+}
+
+gateways_ready() {  # each VRRP gateway answers from its master (r1, r1, r2)
+  local net master ok
+  for net in 1 2 3; do
+    master=r1; [ "$net" = 3 ] && master=r2
+    ok=
+    for _ in $(seq 1 50); do
+      x "$master" ip -4 -o addr show to "198.18.$net.$GATEWAY_OCTET/32" | grep -q . && { ok=1; break; }
+      sleep 0.2
+    done
+    [ -n "$ok" ] || die "$master did not become VRRP master of 198.18.$net.$GATEWAY_OCTET"
+  done
 }
 
 operator() {  # container: sshd, and the account the controller logs in with (key only, sudo for everything)
@@ -161,7 +269,7 @@ write_inventory() {
   key_r1=$(x r1 cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)
   key_r2=$(x r2 cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)
   # every host key the controller may meet, pinned (StrictHostKeyChecking=yes: nothing is auto-added)
-  { host_key sip-a 198.18.4.11; host_key sip-b 198.18.4.12; host_key r1 198.18.1.2; host_key r2 198.18.1.3
+  { host_key sip-a 198.18.4.11; host_key sip-b 198.18.4.12; host_key r1 198.18.5.2; host_key r2 198.18.5.3
   } >"$state/known_hosts"
   cat >"$inventory" <<YAML
 # Generated by lab/lab.sh up: the lab's hosts (the pair's design is in group_vars/).
@@ -198,14 +306,16 @@ all:
             ansible_become: true
           hosts:
             r1:
-              ansible_host: 198.18.1.2
+              ansible_host: 198.18.5.2
               sipha_lab_container: sipha-lab-r1
               sipha_router_address: 198.18.1.2
+              sipha_router_transit_address: 198.18.5.2
               sipha_router_host_keys: ["$key_r1"]
             r2:
-              ansible_host: 198.18.1.3
+              ansible_host: 198.18.5.3
               sipha_lab_container: sipha-lab-r2
               sipha_router_address: 198.18.1.3
+              sipha_router_transit_address: 198.18.5.3
               sipha_router_host_keys: ["$key_r2"]
     sip_clients:
       vars:
@@ -213,12 +323,18 @@ all:
       hosts:
         phone1: {ansible_host: sipha-lab-phone1, sipha_lab_container: sipha-lab-phone1, sipha_client_address: 198.18.2.50}
         phone2: {ansible_host: sipha-lab-phone2, sipha_lab_container: sipha-lab-phone2, sipha_client_address: 198.18.3.50}
+    # the management layer's stand-in on the data network (the failure drill's SCS-to-host connections start here)
+    sipha_management:
+      vars:
+        ansible_connection: containers.podman.podman
+      hosts:
+        scs: {ansible_host: sipha-lab-scs, sipha_lab_container: sipha-lab-scs, sipha_client_address: 198.18.4.5}
 YAML
 }
 
 down() {
-  for name in sip-a sip-b r1 r2 phone1 phone2; do podman rm -f -t 1 "sipha-lab-$name" >/dev/null 2>&1 || true; done
-  "$here/network.sh" down sipha-lab-sip sipha-lab-data sipha-lab-dev1 sipha-lab-dev2
+  for name in sip-a sip-b r1 r2 phone1 phone2 scs; do podman rm -f -t 1 "sipha-lab-$name" >/dev/null 2>&1 || true; done
+  "$here/network.sh" down sipha-lab-sip sipha-lab-data sipha-lab-dev1 sipha-lab-dev2 sipha-lab-transit
   rm -f "$inventory"
   log "lab down"
 }
@@ -235,11 +351,14 @@ case "${1:-}" in
   down) down ;;
   garp) [ $# -eq 3 ] || die "usage: $0 garp r1|r2 honour|ignore"; garp "$2" "$3" ;;
   status) status ;;
+  power) [ $# -eq 3 ] || die "usage: $0 power r1|r2 off|on"; power "$2" "$3" ;;
+  link) [ $# -eq 4 ] || die "usage: $0 link CONTAINER sip|data|dev1|dev2|transit down|up"; link "$2" "$3" "$4" ;;
+  split) [ $# -eq 3 ] || die "usage: $0 split r1|r2 on|off"; split "$2" "$3" ;;
   switchover)
     case "${2:-}" in sip-a|sip-b) ;; *) die "usage: $0 switchover sip-a|sip-b" ;; esac
     other=sip-a; [ "$2" = sip-a ] && other=sip-b
     x "$2" /usr/local/sbin/sipha-lab-scs primary --quiet
     x "$other" /usr/local/sbin/sipha-lab-scs backup --quiet
     ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

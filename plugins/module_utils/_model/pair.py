@@ -69,9 +69,12 @@ def _renamed(err: DesignError, field: str) -> DesignError:
 
 
 def _network(value: t.Any, variable: str) -> ipaddress.IPv4Network:
-    """The network of a ``{cidr, gateway}`` network variable (its gateway is the host design's to check)."""
-    if not isinstance(value, dict) or set(value) - {"cidr", "gateway"}:
-        raise DesignError(variable, "must be a dictionary with cidr and gateway", value)
+    """The network of a ``{cidr, gateway}`` network variable (its gateway is the host design's to check); the VoIP
+    network may also say which routers stand behind a virtual gateway (``gateway_routers``, checked by the pair)."""
+    allowed = {"cidr", "gateway"} | ({"gateway_routers"} if variable == "sipha_sip_network" else set())
+    if not isinstance(value, dict) or set(value) - allowed:
+        raise DesignError(variable, "must be a dictionary with cidr and gateway%s" % (
+            " (and optionally gateway_routers)" if variable == "sipha_sip_network" else ""), value)
     cidr = value.get("cidr")
     rule = "must be an IPv4 network in CIDR form, e.g. 198.51.100.0/24"
     if not isinstance(cidr, str) or "/" not in cidr:
@@ -246,7 +249,7 @@ class _Build:
             "data_gateway": data["sipha_data_network"].get("gateway"),
             "vip": data["sipha_vip"], "sip_device_networks": data.get("sipha_sip_device_networks") or [],
         }
-        self.out[name] = {"design": design, "pair": [], "routers": [], "role_vars": {}}
+        self.out[name] = {"design": design, "pair": [], "routers": [], "gateway_routers": [], "role_vars": {}}
         try:
             built = HostDesign.from_dict(design)
         except DesignError as err:
@@ -287,6 +290,35 @@ class _Build:
                       "sipha_sip_network.cidr %s" % (pair_name, network), entry["arp_target"])
             return False
         return True
+
+    def gateway_routers(self, pair_name: str, sip_network: t.Any, routers: t.Mapping[str, t.Mapping[str, t.Any]]
+                        ) -> t.List[str]:
+        """The routers behind the pair's virtual VoIP gateway (a first-hop redundancy group: VRRP, HSRP), checked:
+        at least two, each an adjacent router of the inventory (so each is flushed at a switchover, R13), none whose
+        own address is the virtual gateway. [] when the gateway is a router's own address."""
+        if not isinstance(sip_network, dict) or sip_network.get("gateway_routers") is None:
+            return []
+        where, field = "pair %s" % pair_name, "sipha_sip_network.gateway_routers"
+        names = sip_network["gateway_routers"]
+        if not isinstance(names, list) or not all(isinstance(name, str) and name for name in names):
+            self.fail(where, field, "must be a list of the adjacent routers' inventory names that stand behind the "
+                      "virtual gateway", names)
+            return []
+        unknown = [name for name in names if name not in self.routers]
+        if unknown:
+            self.fail(where, field, "names %s, not in the adjacent routers group %s: every router behind the "
+                      "gateway delivers SIP to the VIP and must be flushed at a switchover (R13)"
+                      % (", ".join(unknown), self.routers_group), names)
+        if len(set(names)) < 2:
+            self.fail(where, field, "must name at least two routers: a redundancy gateway with one router behind "
+                      "it is no redundancy (R13)", names)
+        gateway = sip_network.get("gateway")
+        own = [name for name in names if name in routers and routers[name]["arp_target"] == gateway]
+        if own:
+            self.fail(where, "sipha_sip_network.gateway", "is %s's own address (sipha_router_address), but a "
+                      "virtual gateway must be an address of its own that moves between the routers behind it"
+                      % own[0], gateway)
+        return [name for name in names if name not in unknown]
 
     def pair(self, pair_name: str, members: t.Sequence[str], designs: t.Mapping[str, HostDesign]) -> None:
         where = "pair %s" % pair_name
@@ -371,10 +403,12 @@ class _Build:
             for name, entry in valid.items():
                 if not self.router_in_pair(name, entry, pair_name, self.hosts[members[0]].get("sipha_sip_network")):
                     bad_routers.add(name)
+            behind = self.gateway_routers(pair_name, self.hosts[members[0]].get("sipha_sip_network"), valid)
             for host in members:
                 if host in self.out:
                     self.out[host]["pair"] = sorted(members)
                     self.out[host]["routers"] = list(router_names)
+                    self.out[host]["gateway_routers"] = behind
         router_vars: t.Dict[str, t.Dict[str, t.Any]] = {}
         if self.role_inputs.enabled:
             good = sorted(host for pair in complete if pair.name in clean for host in pair.designs)
@@ -423,7 +457,7 @@ def build(hosts: t.Any, routers: t.Any, routers_group: str = "adjacent_routers",
     """``hosts``: SIP host name -> its ``sipha_*`` variables and the role variables its inventory sets;
     ``routers``: router name -> its ``sipha_router_*`` (and role) variables (every router of ``routers_group``);
     ``role_inputs``: the roles' options and defaults. Returns ``errors`` (every finding, as readable lines),
-    ``hosts`` (name -> ``design``, ``pair``, ``routers``, ``role_vars``), ``pairs``, ``routers`` (the valid
+    ``hosts`` (name -> ``design``, ``pair``, ``routers``, ``gateway_routers``, ``role_vars``), ``pairs``, ``routers`` (the valid
     ones) and ``router_vars`` (router name -> its role variables)."""
     if not isinstance(hosts, dict) or not hosts:
         return {"errors": ["sip hosts: the inventory has no SIP host of the model (group sip_pair)"], "hosts": {},
