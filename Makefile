@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build docs ee clean-lab demo lab-test lab-down bench
+.PHONY: help bootstrap bootstrap-python unit sanity lint molecule check test build docs ee clean-lab demo drill lab-test lab-down bench
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -36,6 +36,9 @@ test: bootstrap unit sanity lint build docs ee molecule lab-test
 
 demo:                 ## README command 1
 	lab/run.sh demo
+
+drill:                ## the full single-failure drill on the lab (3 rounds of every failure); prints the table
+	lab/run.sh drill
 
 lab-test: bootstrap
 	lab/run.sh test

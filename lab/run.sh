@@ -6,6 +6,9 @@
 #                      the convergence benchmark (benchmarks/bench.py) on the lab, rolled out first; ~30 min
 #   lab/run.sh bench-rollout [N]
 #                      site.yml cold on a fresh lab and its changed=0 re-runs, N rounds (default 5); ~5 min
+#   lab/run.sh drill [ROUNDS]
+#                      the full single-failure drill (failure_drill.yml: every failure ROUNDS times, default 3)
+#                      on a rolled-out lab with r2 ignoring gratuitous ARP; prints the per-failure table
 #   lab/run.sh test    what `make test` runs: the same from a clean lab, plus validate.yml against an induced
 #                      both-hosts-hold-the-VIP and a router left with the old MAC, then every AWX job template
 #                      through ansible-runner (lab/awx_jobs.py); tears the lab down
@@ -171,7 +174,7 @@ rolling_change() {  # a device network added on the live pair and removed again,
   rolling add -e sipha_rolling_switch_back=true \
     -e '{"sipha_sip_device_networks": ["198.18.2.0/24", "198.18.3.0/24", "198.18.9.0/24"]}'
   for h in sip-a sip-b; do
-    podman exec "sipha-lab-$h" ip -4 route show 198.18.9.0/24 | grep -q "via 198.18.1.2" \
+    podman exec "sipha-lab-$h" ip -4 route show 198.18.9.0/24 | grep -q "via 198.18.1.254" \
       || die "rolling.yml (add) left $h without the route to 198.18.9.0/24"
   done
   rolling remove
@@ -206,6 +209,17 @@ vip_stays() {  # the VIP is where the management layer put it after site.yml run
   log "site.yml --limit sip-a: refused (half a pair), the VIP stays on sip-b"
   scs_switchover sip-a
   [ "$(holders)" = sip-a ] || die "the switch back left the VIP on '$(holders)'"
+}
+
+failure_drill() {  # label rounds [ansible args]: every single failure, rounds times; the table and its summary
+  local label=$1 rounds=$2 failures
+  shift 2
+  failures=$(python3 -c 'import json, sys; print(json.dumps({"sipha_drill_failures": ["router_off",
+    "primary_sip_nic", "primary_data_nic", "backup_sip_nic", "backup_data_nic", "vlan_split"] * int(sys.argv[1])}))' "$rounds")
+  playbook failure_drill "$state/logs/failure-drill-$label.log" -e "$failures" \
+    -e "sipha_drill_summary_file=$state/failure-drill-$label.md" "$@" \
+    || { tail -30 "$state/logs/failure-drill-$label.log" | cut -c1-2000 >&2; die "the single-failure drill ($label) failed"; }
+  cat "$state/failure-drill-$label.md"
 }
 
 awx_jobs() {  # every AWX job template through ansible-runner transmit | worker | process, in the EE (lab/awx_jobs.py)
@@ -263,6 +277,16 @@ The lab is still up: ansible-playbook -i lab/inventory playbooks/validate.yml (o
 against it; lab/lab.sh garp r1 ignore makes a router ignore gratuitous ARP. Tear it down with: make lab-down
 TXT
     ;;
+  drill)
+    "$ROOT/ci/bootstrap.sh" all
+    use_venv
+    "$here/lab.sh" down >/dev/null 2>&1 || true
+    "$here/lab.sh" up
+    rollout
+    "$here/lab.sh" garp r2 ignore
+    failure_drill full "${2:-3}" -e sipha_drill_hold_s=4
+    log "the table is in $state/failure-drill-full.md (figures: failure-drill-full.json); the lab is still up"
+    ;;
   bench-rollout)
     # site.yml cold (each on a fresh lab) and its changed=0 re-runs, N rounds: medians and p95 (benchmarks/results.md)
     use_venv
@@ -299,16 +323,17 @@ TXT
     dry_run fresh
     rollout
     dry_run drift -e '{"sipha_sip_device_networks": ["198.18.2.0/24", "198.18.3.0/24", "198.18.9.0/24"]}'
-    grep -q "route 198.18.9.0/24 via 198.18.1.2 dev .*: missing" "$state/logs/site-check-drift.log" \
+    grep -q "route 198.18.9.0/24 via 198.18.1.254 dev .*: missing" "$state/logs/site-check-drift.log" \
       || die "site.yml --check --diff did not show the missing route to 198.18.9.0/24"
     joint_rollback
     vip_stays
     rolling_change
     "$here/lab.sh" garp r2 ignore
     drill -e sipha_drill_switchovers=2 -e sipha_drill_max_outage_ms=100
+    failure_drill short 1
     negative_checks
     awx_jobs
     "$here/lab.sh" down
     ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
