@@ -249,6 +249,12 @@ negative_checks() {
   podman exec sipha-lab-r2 ip neigh replace 198.18.1.10 lladdr "$mac_other" dev "$(nic_on r2 198.18.1.0/24)" nud reachable
   expect_validate_failure "r2 resolves the VIP to the old MAC" "r2 resolves VIP 198.18.1.10 to $mac_other"
   podman exec "sipha-lab-$held" /usr/local/sbin/sipha-vip --quiet up
+  # the VoIP VLAN split from r2 (its bridge port stops forwarding, its link stays up): named, with the workaround
+  "$here/lab.sh" split r2 on
+  expect_validate_failure "the VoIP VLAN is split from r2" "r2 does not answer ARP on the VoIP VLAN"
+  grep -q "vip_vlan_split -e sipha_split_router=r2" "$state/logs/validate-neg.log" \
+    || die "validate.yml did not name the workaround playbook for the split"
+  "$here/lab.sh" split r2 off
   # the standby cannot log in to r1's flush account (r1 no longer accepts its source address): found now by
   # sipha-vip probe from each host, not at the next failover
   local keys=/var/lib/sipha-flush/.ssh/authorized_keys addr_other
