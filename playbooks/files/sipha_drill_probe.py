@@ -18,6 +18,9 @@ logged as "<epoch> <peer> <slot>", the epoch taken when the answer came back.
     tcp-send PEER PORT SECONDS RATE LOG
         one connection kept to PEER:PORT, the slot number written in every slot, each echo logged; a broken
         connection is logged as "<epoch> <peer> reconnect" and made again
+    fresh WITHIN LOG...
+        exit 0 when, in every LOG, every peer's last answer is at most WITHIN seconds old (1 otherwise, naming
+        the stale ones): the drill starts a failure only when every path answers
 """
 import errno
 import math
@@ -178,6 +181,28 @@ def _tcp_send(peer, port, seconds, rate, log_path):
     return 0
 
 
+def _fresh(within, paths):
+    now, stale = time.time(), []
+    for path in paths:
+        last = {}
+        try:
+            with open(path, "rb") as log:
+                log.seek(0, 2)
+                log.seek(max(0, log.tell() - 65536))
+                for line in log.read().decode("utf-8", "replace").splitlines()[1:]:
+                    parts = line.split()
+                    if len(parts) == 3 and parts[2] != "reconnect":
+                        last[parts[1]] = float(parts[0])
+        except (OSError, ValueError):
+            pass
+        if not last:
+            stale.append("%s: no answer yet" % path)
+        stale += ["%s: %s last answered %.1f s ago" % (path, peer, now - epoch) for peer, epoch in sorted(last.items())
+                  if now - epoch > within]
+    sys.stdout.write("\n".join(stale) + ("\n" if stale else ""))
+    return 1 if stale else 0
+
+
 def main(argv):
     if len(argv) < 2:
         sys.stderr.write(__doc__)
@@ -191,6 +216,8 @@ def main(argv):
         return _tcp_echo(args[0], int(args[1]), float(args[2]))
     if command == "tcp-send" and len(args) == 5:
         return _tcp_send(args[0], int(args[1]), float(args[2]), float(args[3]), args[4])
+    if command == "fresh" and len(args) >= 2:
+        return _fresh(float(args[0]), args[1:])
     sys.stderr.write(__doc__)
     return 2
 

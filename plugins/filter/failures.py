@@ -33,7 +33,9 @@ def failure_report(timeline: t.Any, logs: t.Any, goal_ms: t.Any = 1000, seed_ms:
         for index, text in enumerate(spec["logs"]):
             answers += _failures.parse(text, "%s log %d" % (name, index)).get(spec["peer"], [])
         paths[name] = {"answers": sorted(answers)}
-    done = [episode for episode in timeline if "restored" in episode]
+    done = [dict(episode) for episode in timeline if "restored" in episode]
+    for episode, following in zip(done, done[1:]):   # a restore's window runs until the next failure begins
+        episode["end"] = max(episode["end"], following.get("failed_cmd", following["failed"]))
     out = _failures.report(done, paths, float(goal_ms), float(seed_ms), float(rate))
     out["table"] = _failures.table(out["rows"])
     return out
