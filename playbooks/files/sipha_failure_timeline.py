@@ -12,10 +12,12 @@ A failure or a restore takes effect when its command returns (``failed``, ``rest
 SPEC: ``episodes`` (from the drill's model: failure, side, router, network, id), ``actions`` (name -> argv with
 ``{router}``, ``{host}``, ``{network}`` fields: router_off/on, link_down/up, split_on/off, switchover),
 ``workaround`` ({apply, revert} argv with ``{router}``), ``pair``, ``primary``, ``detection_s``, ``hold_s``,
-``split_hold_s``, ``settle_s``, ``cut`` (network -> host -> the paths whose own NIC that is). Commands run without
+``split_hold_s``, ``settle_s``, ``log_dir`` (optional: each command's output is kept there), ``cut`` (network -> host -> the paths whose own NIC that is). Commands run without
 a shell; a command that fails stops the timeline (the failure is restored first when it can be).
 """
 import json
+import os
+import re
 import string
 import subprocess
 import sys
@@ -41,11 +43,18 @@ def at(when):
         time.sleep(wait)
 
 
+LOG_DIR = []   # where each command's output is kept (spec log_dir), for the operator to read
+
+
 def run(what, template, **values):
     argv = argv_of(template, **values)
     start = time.time()
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     end = time.time()
+    if LOG_DIR:
+        name = "%.3f-%s.log" % (start, re.sub(r"[^A-Za-z0-9]+", "-", what).strip("-"))
+        with open(os.path.join(LOG_DIR[0], name), "w") as log:
+            log.write("$ %s\nexit %d after %.3f s\n%s" % (" ".join(argv), done.returncode, end - start, done.stdout))
     if done.returncode != 0:
         raise RuntimeError("%s (%s) exited %d: %s" % (what, " ".join(argv), done.returncode, done.stdout[-400:]))
     return start, end
@@ -55,6 +64,9 @@ def main(path):
     with open(path) as handle:
         spec = json.load(handle)
     actions, pair, primary = spec["actions"], spec["pair"], spec["primary"]
+    if spec.get("log_dir"):
+        os.makedirs(spec["log_dir"], mode=0o700, exist_ok=True)
+        LOG_DIR.append(spec["log_dir"])
     hold, settle, detection = float(spec["hold_s"]), float(spec["settle_s"]), float(spec["detection_s"])
     timeline, error = [], None
     next_at = time.time()

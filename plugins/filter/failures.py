@@ -38,6 +38,7 @@ def failure_report(timeline: t.Any, logs: t.Any, goal_ms: t.Any = 1000, seed_ms:
         episode["end"] = max(episode["end"], following.get("failed_cmd", following["failed"]))
     out = _failures.report(done, paths, float(goal_ms), float(seed_ms), float(rate))
     out["table"] = _failures.table(out["rows"])
+    out["summary"] = _failures.summary(out["rows"])
     return out
 
 

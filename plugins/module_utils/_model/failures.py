@@ -26,7 +26,7 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
-__all__ = ["EPISODES", "FAILURES", "episodes", "parse", "path_figures", "report", "table"]
+__all__ = ["EPISODES", "FAILURES", "episodes", "parse", "path_figures", "report", "summary", "table"]
 
 #: what each failure does: the drill's action (inventory argv template), its restore, which side it hits
 FAILURES: t.Dict[str, t.Dict[str, t.Any]] = {
@@ -144,7 +144,7 @@ def _row(episode: t.Mapping[str, t.Any], phase: str, name: str, answers: t.Seque
          start: float, end: float, goal_ms: float, seed_ms: float, rate: float) -> t.Dict[str, t.Any]:
     side = episode["side"]
     decision = episode.get("decision") if phase == "failure" else None
-    figures = path_figures(answers, start, end, decision, rate, from_start=phase == "restore")
+    figures = path_figures(answers, start, end, decision, rate, from_start=phase in ("restore", "split, workaround"))
     row = dict(figures, episode=episode["id"], phase=phase, path=name)
     if name in episode.get("cut", []) and phase in ("failure", "restore"):
         # its own NIC failed: no network converges that; the restore shows how long the path took to come back
@@ -152,13 +152,15 @@ def _row(episode: t.Mapping[str, t.Any], phase: str, name: str, answers: t.Seque
     elif phase == "split, no workaround":
         row["verdict"] = "down" if not figures["recovered"] else _verdict(figures, goal_ms, seed_ms, None)
     elif phase == "split, workaround":
-        # from the workaround's end (the routes are in place) to the path's first answer; negative when it answered
-        # before the workaround's command returned. A path that never went down is judged by its outage.
+        # a path the split cut: from the workaround's start to its first answer, judged against the workaround's own
+        # run (its playbook returns once the routes are in place) plus the goal; a path never cut: by its outage
         first = _first_after(answers, start, end)
-        was_down = figures["outage_ms"] is not None and start - (_last_before(answers, start) or start) > 0.1
-        if was_down and first is not None:
-            row["after_decision_ms"] = round((first - episode["workaround"]["end"]) * 1000.0, 1)
-            row["verdict"] = _verdict(figures, goal_ms, seed_ms, max(0.0, row["after_decision_ms"]))
+        last = _last_before(answers, start)
+        if last is not None and start - last > 0.1 and first is not None:
+            row["after_decision_ms"] = round((first - start) * 1000.0, 1)
+            late = (first - episode["workaround"]["end"]) * 1000.0
+            row["verdict"] = "FAIL" if not figures["recovered"] else "ok" if late <= goal_ms else \
+                "R10" if late <= seed_ms else "FAIL"
         else:
             row["verdict"] = _verdict(figures, goal_ms, seed_ms, None)
     elif phase == "failure" and side == "primary" and figures["after_decision_ms"] is not None:
@@ -223,4 +225,34 @@ def table(rows: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[str]:
         after = "-" if r["after_decision_ms"] is None else r["after_decision_ms"]
         lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (r["episode"], r["phase"], r["path"], outage, after,
                                                                "-" if r["lost"] is None else r["lost"], r["verdict"]))
+    return lines
+
+
+def _quantile(values: t.Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * (len(ordered) - 1)))))]
+
+
+def summary(rows: t.Sequence[t.Mapping[str, t.Any]]) -> t.List[str]:
+    """Per failure and phase, over every round and path that the failure does not cut by itself: the judged figure
+    (after the decision where there is one, else the outage) as median, p95 and max, the lost probes (max) and the
+    verdicts counted - as a Markdown table."""
+    groups: t.Dict[t.Tuple[str, str], t.List[t.Mapping[str, t.Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["episode"], row["phase"]), []).append(row)
+    lines = ["| Failure | Phase | Rows | Judged ms: median | p95 | max | Lost (max) | Verdicts |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for (episode, phase), members in groups.items():
+        judged = [r for r in members if r["verdict"] not in ("endpoint", "down")]
+        values = [float(r["after_decision_ms"] if r["after_decision_ms"] is not None else r["outage_ms"])
+                  for r in judged if r["outage_ms"] is not None]
+        counts: t.Dict[str, int] = {}
+        for r in members:
+            counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+        figures = ("%.1f" % _quantile(values, 0.5), "%.1f" % _quantile(values, 0.95), "%.1f" % max(values)) \
+            if values else ("-", "-", "-")
+        lost = max((r["lost"] for r in judged if r["lost"] is not None), default=0)
+        lines.append("| %s | %s | %d | %s | %s | %s | %d | %s |" % (
+            episode, phase, len(members), figures[0], figures[1], figures[2], lost,
+            ", ".join("%s %d" % item for item in sorted(counts.items()))))
     return lines

@@ -105,8 +105,16 @@ def test_a_split_is_down_until_the_workaround_then_judged_from_its_end():
     assert verdicts[("through r2", "split, workaround")] == "ok"
     assert verdicts[("via r1", "split, no workaround")] == "ok"
     row = next(r for r in out["rows"] if r["path"] == "through r2" and r["phase"] == "split, workaround")
-    assert row["after_decision_ms"] < 0       # it answered before the workaround's command returned
+    assert 790 <= row["after_decision_ms"] <= 815       # from the workaround's start; before its command returned
+    assert row["lost"] < 85                            # counted from the workaround's start
     assert out["split_effective"] == {"x": True}
+
+
+def test_a_path_back_long_after_the_workaround_returned_fails():
+    episode = _episode(side="split", workaround={"start": T0 + 5.0, "end": T0 + 6.0}, restored=T0 + 9, end=T0 + 11)
+    out = f.report([episode], {"p": {"answers": answers(0, 12, [(3.0, 8.5)])}})
+    row = next(r for r in out["rows"] if r["phase"] == "split, workaround")
+    assert row["verdict"] == "FAIL" and out["failed"]
 
 
 def test_a_split_that_cut_nothing_is_not_effective():
@@ -125,3 +133,15 @@ def test_the_table_marks_a_path_not_recovered():
     out = f.report([_episode()], {"p": {"answers": answers(0, 4)}})
     lines = f.table(out["rows"])
     assert lines[0].startswith("| Failure |") and "+ |" in lines[2] and "FAIL" in lines[2]
+
+
+def test_the_summary_takes_rounds_and_paths_together_and_leaves_out_cut_paths():
+    rounds = [_episode(), _episode(id="x"), _episode(side="backup", id="y", cut=["q"])]
+    logs = {"p": {"answers": answers(0, 10, [(3.0, 3.2)])}, "q": {"answers": answers(0, 10, [(3.0, 6.0)])}}
+    lines = f.summary(f.report(rounds, logs)["rows"])
+    x = next(line for line in lines if line.startswith("| x | failure |"))
+    cells = [c.strip() for c in x.split("|")[1:-1]]
+    assert cells[2] == "4"                                  # two rounds of x, two paths each
+    assert 200 <= float(cells[3]) <= 3100 and float(cells[5]) > 2900   # q's 3 s hole is x's worst
+    y = next(line for line in lines if line.startswith("| y | failure |"))
+    assert "endpoint 1" in y and float(y.split("|")[6]) < 300          # q is cut by y itself: not judged
