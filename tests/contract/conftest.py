@@ -75,30 +75,42 @@ class Lab:
                  connection: t.Optional[t.Dict[str, t.Any]] = None) -> t.Tuple[int, str]:
         """Run the router_arp_flush role against this device with network_cli; return rc and output."""
         vendor = self.device.vendor
-        host_vars = {
-            "ansible_host": "127.0.0.1", "ansible_port": self.port, "ansible_user": "admin",
-            "ansible_password": "admin-pw", "ansible_connection": "ansible.netcommon.network_cli",
-            "ansible_network_os": "cisco.ios.ios" if vendor == "ios" else "junipernetworks.junos.junos",
-            "ansible_network_cli_ssh_type": "paramiko", "ansible_command_timeout": 15,
-        }
+        host_vars = self.connection_vars()
         host_vars.update(connection or {})
         play = [{"name": "router", "hosts": "rtr", "gather_facts": False,
                  "roles": [{"role": "sipha.network.router_arp_flush", "vars": dict(role_vars, router_arp_flush_vendor=vendor)}]}]
-        with open(os.path.join(self.workdir, "ansible.cfg"), "w", encoding="utf-8") as handle:
-            handle.write("[defaults]\n")                   # nothing from the user's own configuration
         with open(os.path.join(self.workdir, "play.yml"), "w", encoding="utf-8") as handle:
             json.dump(play, handle)
+        return self.run_playbook(os.path.join(self.workdir, "play.yml"), {"all": {"hosts": {"rtr": host_vars}}},
+                                 check=check, extra_env=extra_env,
+                                 libssh=(connection or {}).get("ansible_network_cli_ssh_type") == "libssh")
+
+    def connection_vars(self) -> t.Dict[str, t.Any]:
+        """How the controller reaches this device over network_cli (paramiko, the admin account)."""
+        return {"ansible_host": "127.0.0.1", "ansible_port": self.port, "ansible_user": "admin",
+                "ansible_password": "admin-pw", "ansible_connection": "ansible.netcommon.network_cli",
+                "ansible_network_os": "cisco.ios.ios" if self.device.vendor == "ios" else "junipernetworks.junos.junos",
+                "ansible_network_cli_ssh_type": "paramiko", "ansible_command_timeout": 15}
+
+    def run_playbook(self, playbook: str, inventory: t.Dict[str, t.Any],
+                     extra_vars: t.Optional[t.Dict[str, t.Any]] = None, check: bool = False, extra_env: t.Optional[t.Dict[str, str]] = None,
+                     libssh: bool = False) -> t.Tuple[int, str]:
+        """Run ``playbook`` (a path) with this inventory (a YAML-like dictionary); return rc and output."""
+        with open(os.path.join(self.workdir, "ansible.cfg"), "w", encoding="utf-8") as handle:
+            handle.write("[defaults]\n")                   # nothing from the user's own configuration
         with open(os.path.join(self.workdir, "inventory.json"), "w", encoding="utf-8") as handle:
-            json.dump({"all": {"hosts": {"rtr": host_vars}}}, handle)
+            json.dump(inventory, handle)
         env = dict(os.environ, HOME=self.home, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
                    ANSIBLE_PERSISTENT_CONTROL_PATH_DIR=tempfile.mkdtemp(prefix="pc", dir="/tmp"),
                    ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
                    ANSIBLE_DEPRECATION_WARNINGS="0", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_CONFIG=os.path.join(self.workdir, "ansible.cfg"))
         env.update(extra_env or {})
         argv = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i",
-                os.path.join(self.workdir, "inventory.json"), os.path.join(self.workdir, "play.yml")]
+                os.path.join(self.workdir, "inventory.json"), playbook]
         argv += ["--check", "--diff"] if check else []
-        if (connection or {}).get("ansible_network_cli_ssh_type") == "libssh":
+        if extra_vars:
+            argv += ["-e", json.dumps(extra_vars)]
+        if libssh:
             argv = self._own_home(argv)
         proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=self.workdir, timeout=300, check=False)
         return proc.returncode, proc.stdout + proc.stderr

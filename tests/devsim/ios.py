@@ -1,12 +1,24 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Simulated Cisco IOS CLI: privilege levels, enable, configure terminal, EEM applets, ARP table.
+"""Simulated Cisco IOS CLI: privilege levels, enable, configure terminal, EEM applets, static routes, ARP table.
 
 Replies are the ones IOS prints (and that cisco.ios's terminal plugin
 matches): ``% Invalid input detected at '^' marker.`` for an unknown or
 unauthorised command, ``% Bad secrets`` for a wrong enable secret,
 ``Current privilege level is N``; prompts ``R1>``, ``R1#``, ``R1(config)#``.
+
+Static routes follow the ``ip route`` command reference (global configuration,
+``ip route [vrf NAME] PREFIX MASK {NEXT-HOP | INTERFACE [NEXT-HOP]} [DISTANCE]
+[name NAME] [permanent | track N] [tag N]``): a line that is not of that form is
+invalid input; re-entering a route (same VRF, prefix, mask and next hop)
+replaces its options; the running configuration shows each route as entered
+(``show running-config | include ^ip route``, as the ``cisco.ios`` static-routes
+module's examples print it); ``no ip route [vrf NAME] PREFIX MASK [NEXT-HOP]``
+removes the matching routes (every next hop when none is given), whatever their
+name or options. Not modelled: the order IOS sorts routes in, the check that the
+VRF exists, and the message for a ``no`` that matches no route (the simulator's
+``%No matching route to delete`` was not checked against a vendor source).
 """
 
 from __future__ import annotations
@@ -34,7 +46,15 @@ MODES = [
 ]
 Mode = t.Tuple["Node", str, t.Pattern[str]]
 TOP = re.compile(r"^(hostname|privilege exec level \d+ |username \S+ |event manager applet |ip ssh pubkey-chain$"
-                 r"|enable secret )")
+                 r"|enable secret |ip route )")
+_ADDRESS = r"\d{1,3}(?:\.\d{1,3}){3}"
+#: ip route [vrf NAME] PREFIX MASK {NEXT-HOP | INTERFACE [NEXT-HOP]} then its options
+ROUTE = re.compile(r"^ip route (?:vrf (?P<vrf>[\w.\-]+) )?(?P<prefix>%s) (?P<mask>%s) "
+                   r"(?P<hop>%s|[A-Za-z][\w/.:\-]*(?: %s)?)(?P<options>(?: \S+)*)$" % ((_ADDRESS,) * 4))
+_ROUTE_OPTIONS = re.compile(r"^( \d{1,3})?( name \S{1,32})?( permanent| track \d+)?( tag \d+)?$")
+#: no ip route [vrf NAME] PREFIX MASK [NEXT-HOP ...]
+NO_ROUTE = re.compile(r"^no ip route (?:vrf (?P<vrf>[\w.\-]+) )?(?P<prefix>%s) (?P<mask>%s)(?: (?P<hop>\S+).*)?$"
+                      % (_ADDRESS, _ADDRESS))
 USER = re.compile(r"^username (\S+) privilege (\d+)(?: algorithm-type scrypt)? secret (?:9 )?(\S+)$")
 
 
@@ -72,7 +92,22 @@ def _key(line: str) -> str:
         return " ".join(words[:2]) + " *"
     if words[:3] == ["event", "manager", "applet"]:
         return " ".join(words[:4])                    # its options (authorization bypass) change the same applet
+    route = ROUTE.match(line)
+    if route:                                         # a route's options (name, distance, tag) change the same route
+        return "ip route %s %s %s %s" % (route.group("vrf") or "", route.group("prefix"), route.group("mask"),
+                                         route.group("hop"))
     return line
+
+
+def _removes(removal: t.Match[str], line: str) -> bool:
+    """Whether ``no ip route [vrf V] PREFIX MASK [NEXT-HOP]`` removes the configured route ``line``: the same VRF,
+    prefix and mask, and the same next hop when one is given (its name and options do not matter)."""
+    route = ROUTE.match(line)
+    if not route:
+        return False
+    same = (route.group("vrf"), route.group("prefix"), route.group("mask")) == (
+        removal.group("vrf"), removal.group("prefix"), removal.group("mask"))
+    return same and removal.group("hop") in (None, route.group("hop").split()[-1])
 
 
 class IosDevice(Device):
@@ -116,6 +151,10 @@ class IosDevice(Device):
 
     def running_config(self) -> t.List[str]:
         return ["hostname %s" % self.hostname] + self.config.render()
+
+    def routes(self) -> t.List[str]:
+        """The static routes of the running configuration, as it shows them."""
+        return [node.line for node in self.config.children if ROUTE.match(node.line)]
 
     def applet(self, name: str) -> t.Optional[Node]:
         return next((n for n in self.config.children if n.line.split()[:4] == ["event", "manager", "applet", name]),
@@ -315,6 +354,8 @@ class IosSession(Session):
         parent = self.modes[-1][0] if self.modes else self.device.config
         if line.startswith("key-hash ") and line.split()[1] not in self.device.key_types:
             return INVALID                             # classic IOS: key-hash ssh-rsa only
+        if not self.modes and line.startswith(("ip route ", "no ip route ")):
+            return self.route_line(line)
         if line.startswith("no "):
             target = line[3:]
             parent.children = [n for n in parent.children if n.line != target]
@@ -326,6 +367,26 @@ class IosSession(Session):
             if parent_mode == current and opener.match(line):
                 self.modes.append((node, name, belongs))
                 break
+        return ""
+
+    def route_line(self, line: str) -> str:
+        """``ip route ...`` adds (or updates) one static route; ``no ip route ...`` removes the matching ones."""
+        config = self.device.config
+        removal = NO_ROUTE.match(line)
+        if line.startswith("no "):
+            if not removal:
+                return INVALID
+            with self.device.lock:
+                kept = [node for node in config.children if not _removes(removal, node.line)]
+                if len(kept) == len(config.children):
+                    return "%No matching route to delete"
+                config.children = kept
+            return ""
+        route = ROUTE.match(line)
+        if not route or not _ROUTE_OPTIONS.match(route.group("options")):
+            return INVALID
+        with self.device.lock:
+            config.child(line)
         return ""
 
     def normalise(self, line: str) -> str:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Simulated Junos CLI: login classes, configure / set / show | compare / commit, op scripts, ARP table.
+"""Simulated Junos CLI: login classes, configure / set / show | compare / commit, op scripts, static routes, ARP table.
 
 The configuration is kept in ``set`` form. A login class's ``allow-commands``
 regex is enforced on every operational command of a user in that class
@@ -10,11 +10,20 @@ script runs only when it is configured, its file is present and its SHA-256
 matches the configured checksum; its ``clear arp`` command must match the
 script's own ``allow-commands``. The script is not executed as SLAX: its
 VIP branches are read from the file the role uploaded.
+
+Static routes follow the ``static (Routing Options)`` statement: ``route
+<destination-prefix> next-hop <address>`` at ``[edit routing-options static]``
+or ``[edit routing-instances <name> routing-options static]``; ``next-hop`` may
+be given more than once (one ``set`` line each), a prefix or next hop of
+another form is a syntax error, and ``delete`` removes a statement and what is
+under it. ``show configuration <hierarchy> | display set`` lists them. Not
+modelled: the check at commit that a next hop is directly connected.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
 import typing as t
@@ -24,6 +33,7 @@ import paramiko
 from ansible_collections.sipha.network.tests.devsim.server import Device, Session
 
 UNKNOWN = "                 ^\nunknown command."
+SYNTAX = "                 ^\nsyntax error."
 SCRIPTS = "var/db/scripts/op"
 
 
@@ -45,6 +55,26 @@ def _not_ere(statement: str) -> t.Optional[str]:
     except re.error as err:
         return "allow-commands: invalid regular expression: %s" % err
     return None
+
+
+_STATIC = re.compile(r"^set (?:routing-instances \S+ )?routing-options static ")
+_ROUTE = re.compile(r"^set (?:routing-instances [A-Za-z0-9][\w.\-]{0,31} )?routing-options static route "
+                    r"(?P<prefix>\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}) next-hop (?P<hop>\d{1,3}(?:\.\d{1,3}){3})$")
+
+
+def _bad_route(statement: str) -> bool:
+    """Whether a static-route statement is not ``route <prefix> next-hop <address>`` (the only form modelled)."""
+    if not _STATIC.match(statement):
+        return False
+    found = _ROUTE.match(statement)
+    if not found:
+        return True
+    try:
+        ipaddress.IPv4Network(found.group("prefix"))      # strict: no host bits outside the prefix length
+        ipaddress.IPv4Address(found.group("hop"))
+    except ValueError:
+        return True
+    return False
 
 
 class JunosDevice(Device):
@@ -78,6 +108,11 @@ class JunosDevice(Device):
             if line.startswith(prefix) and key.get_base64() in line:
                 return True
         return super().check_key(user, key)
+
+    def routes(self, vrf: t.Optional[str] = None) -> t.List[str]:
+        """The committed static-route statements (of the routing instance ``vrf``)."""
+        prefix = "set %srouting-options static route " % ("routing-instances %s " % vrf if vrf else "")
+        return [line for line in self.config if line.startswith(prefix)]
 
     def session(self, user: str) -> "JunosSession":
         return JunosSession(self, user)
@@ -176,6 +211,8 @@ class JunosSession(Session):
     def config_line(self, line: str) -> str:
         assert self.candidate is not None
         if line.startswith("set "):
+            if _bad_route(line):
+                return SYNTAX
             if line not in self.candidate:
                 single = re.match(r"^(set system (?:scripts op file \S+ (?:checksum \S+|allow-commands)"
                                   r"|login class \S+ (?:allow-commands|idle-timeout)|login user \S+ class)) ", line)

@@ -21,6 +21,7 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model import roles
+from ansible_collections.sipha.network.plugins.module_utils._model import split
 from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
 from ansible_collections.sipha.network.plugins.module_utils._model import uniqueness
 from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
@@ -42,7 +43,7 @@ HOST_VARIABLES: t.Dict[str, bool] = {
 #: every variable an adjacent router of the model may carry
 ROUTER_VARIABLES = ("sipha_router_address", "sipha_router_ssh_address", "sipha_router_port", "sipha_router_vendor",
                     "sipha_router_vrf", "sipha_router_host_keys", "sipha_router_platform", "sipha_router_ssh_options",
-                    "sipha_pinned_host_keys")
+                    "sipha_pinned_host_keys", "sipha_router_transit_address")
 #: the pair's variables both of its hosts must agree on
 _PAIR_VARIABLES = ("sipha_vip", "sipha_primary", "sipha_sip_network", "sipha_data_network", "sipha_flush_public_key",
                    "sipha_tos_class", "sipha_validate_probe_address")
@@ -399,6 +400,16 @@ class _Build:
         found = uniqueness.check_inventory(complete, valid)
         self.errors += [str(err) for err in found]
         bad_routers = {err.field.partition(": ")[0] for err in found} & set(valid)
+        sip_networks = {pair.name: str(pair.sip_network) for pair in complete}
+        for name in sorted(valid):
+            transit = self.routers[name].get(split.TRANSIT)
+            if transit is None:
+                continue
+            try:
+                split.transit_address(transit, name, sip_networks)
+            except DesignError as err:
+                self.errors.append(str(err))
+                bad_routers.add(name)
         for pair_name, members in sorted(pairs.items()):
             for name, entry in valid.items():
                 if not self.router_in_pair(name, entry, pair_name, self.hosts[members[0]].get("sipha_sip_network")):

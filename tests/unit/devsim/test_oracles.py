@@ -2,7 +2,9 @@
 
 ntc-templates' TextFSM templates were built from real IOS and Junos output: every ARP listing the simulator prints
 must parse with them to the same MAC the collection reads (``entry_mac``). Junos allow-commands are POSIX extended
-regular expressions: GNU grep -E, a real ERE implementation, judges the role's regex.
+regular expressions: GNU grep -E, a real ERE implementation, judges the role's regex. The cisco.ios collection's
+static-routes parser (its resource module's template for ``show running-config | include ip route``) reads the
+static routes the simulator shows the same way the IOS driver does.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import subprocess
 import pytest
 
 from ansible_collections.sipha.network.plugins.module_utils._model import router as rf
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors import junos
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors import ios, junos
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import HostRoutes
 from ansible_collections.sipha.network.tests.devsim.ios import IosDevice, IosSession
 from ansible_collections.sipha.network.tests.devsim.junos import JunosDevice, JunosSession
 
@@ -64,3 +67,29 @@ def test_junos_allow_commands_is_the_documented_ere_and_admits_exactly_the_comma
     proc = subprocess.run(["grep", "-E", "-x", "-e", regex], input="\n".join(allowed + refused) + "\n",
                           capture_output=True, text=True, check=False)
     assert proc.stdout.splitlines() == allowed, proc
+
+
+@pytest.mark.parametrize("vrf", [None, "VOICE"])
+def test_ios_static_routes_parse_with_the_cisco_ios_resource_module(tmp_path, vrf):
+    template = pytest.importorskip(
+        "ansible_collections.cisco.ios.plugins.module_utils.network.ios.rm_templates.static_routes")
+    device = IosDevice("R1", {"u": {"level": 15}}, str(tmp_path))
+    session = IosSession(device, "u")
+    routes = HostRoutes(("198.51.100.10", "198.51.100.11"), "198.18.0.1", vrf)
+    session.handle("configure terminal")
+    other = "ip route 198.51.100.11 255.255.255.255 GigabitEthernet0/2 198.18.0.7 200"   # IOS shows full names
+    for line in ios.Ios().host_route_commands(routes) + [other]:
+        assert session.handle(line) == "", line
+    session.handle("end")
+    text = session.handle(ios.ROUTES_READ)
+    parsed = template.Static_routesTemplate(lines=text.splitlines()).parse()
+    theirs = {}
+    for entries in parsed.values():
+        for entry in entries:
+            if entry.get("_vrf") == vrf and entry["_netmask"] == ios.HOST_MASK:
+                theirs.setdefault(entry["_dest"], []).append(entry["forward_router_address"])
+                if entry.get("forward_router_address") == "198.18.0.1":
+                    assert entry["name"] == ios.ROUTE_NAME
+    assert ios.Ios().host_route_next_hops(routes, [text]) == theirs
+    assert theirs == ({"198.51.100.10": ["198.18.0.1"], "198.51.100.11": ["198.18.0.1"]} if vrf else
+                      {"198.51.100.10": ["198.18.0.1"], "198.51.100.11": ["198.18.0.1", "198.18.0.7"]})

@@ -16,6 +16,14 @@ running-config form (one space per level), which is what ``cli_config``
 compares. Keys: classic IOS takes RSA user keys only; the role removes the flush
 user's keys that are not in the design (``stale_keys``).
 
+Static host routes (the VIP VLAN split workaround) are global configuration
+lines ``ip route [vrf <name>] <address> 255.255.255.255 <next hop> name
+sipha-vlan-split`` (the name marks them as ours in the configuration), removed by
+``no ip route [vrf <name>] <address> 255.255.255.255 <next hop>``; they are read
+back from ``show running-config | include ^ip route``, which prints them as
+they were entered. They stay in the running configuration only (nothing writes
+memory): a reload of the router drops them.
+
 Private module: no compatibility promise outside this collection.
 """
 
@@ -29,11 +37,12 @@ import typing as t
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._router.vendors import platforms
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import (SHELL, Dialect, Target,
-                                                                                         Vendor, confirmation_line)
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import (CONFIG, SHELL, Dialect,
+                                                                                         HostRoutes, Target, Vendor,
+                                                                                         confirmation_line)
 
-__all__ = ["APPLET_PREFIX", "FAILED", "Ios", "applet", "applet_name", "audit_applets", "config", "key_hash",
-           "privilege", "stale_keys", "user_line"]
+__all__ = ["APPLET_PREFIX", "FAILED", "HOST_MASK", "Ios", "ROUTE_NAME", "ROUTES_READ", "applet", "applet_name",
+           "audit_applets", "config", "host_route_line", "key_hash", "privilege", "stale_keys", "user_line"]
 
 #: what the applet prints when the clear answered with an error (AAA refusal, syntax error)
 FAILED = "SIPHA-ARP-FLUSH-FAILED"
@@ -45,6 +54,14 @@ _ERRORS = re.compile(r"^\s*(%.*|.*not registered with event none.*|Command autho
 _PROMPT = re.compile(r"(?:^|[\r\n])[\w.\-/:]+(?:\([\w.\-]+\))?[>#] ?$")
 
 _APPLET_LINE = re.compile(r"^event manager applet (\S+)")
+#: the name our host routes carry (IOS: ``name next-hop-name``, up to 32 characters, no spaces)
+ROUTE_NAME = "sipha-vlan-split"
+HOST_MASK = "255.255.255.255"
+#: every static route of the running configuration, global and per VRF
+ROUTES_READ = "show running-config | include ^ip route"
+# ip route [vrf V] PREFIX MASK {NEXT-HOP | INTERFACE [NEXT-HOP]} [options...]
+_ROUTE_LINE = re.compile(r"^ip route (?:vrf (\S+) )?(\S+) (\S+) (\S+)(?: (\S+))?")
+_DOTTED = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 _KEY_HASH = re.compile(r"^\s+key-hash (\S+) ([0-9A-Fa-f]{32})(?:\s+\S.*)?$")
 
 
@@ -124,6 +141,12 @@ def stale_keys(pubkey_section: str, user: str, keys: t.Sequence[str]) -> t.List[
     return found
 
 
+def host_route_line(routes: HostRoutes, address: str) -> str:
+    """The route as the running configuration shows it (``no`` + the route without its name removes it)."""
+    route = "ip route %s%s %s %s" % ("vrf %s " % routes.vrf if routes.vrf else "", address, HOST_MASK, routes.next_hop)
+    return "%s name %s" % (route, ROUTE_NAME) if routes.present else "no " + route
+
+
 def user_line(user: str, level: int) -> str:
     """The user line without its secret (the role adds ``algorithm-type scrypt secret`` on creation only)."""
     return "username %s privilege %d" % (v.account(user, "account"), privilege(level))
@@ -157,6 +180,7 @@ class Ios(Vendor):
 
     name, title = "ios", "IOS"
     dialect = Dialect(SHELL, _ERRORS, _PROMPT, enable_from=">")
+    host_routes_by = CONFIG
 
     def flush_request(self, target: Target) -> str:
         return "event manager run %s" % applet_name(target)
@@ -178,3 +202,23 @@ class Ios(Vendor):
                                            settings.get("release") or None, remove)),
                 "user_line": user_line(user, level), "applets": [applet_name(x) for x in sorted(targets)],
                 "platform": platform.name}
+
+    def host_route_command(self, routes: HostRoutes, address: str,
+                           outputs: t.Optional[t.Sequence[str]] = None) -> str:
+        return host_route_line(routes, address)
+
+    def host_route_reads(self, routes: HostRoutes) -> t.List[t.Any]:
+        return [ROUTES_READ]
+
+    def host_route_next_hops(self, routes: HostRoutes, outputs: t.Sequence[str]) -> t.Dict[str, t.List[str]]:
+        """The /32 routes of the addresses in the routes' VRF; a route by interface counts its next hop, if any."""
+        wanted = set(routes.addresses)
+        found: t.Dict[str, t.List[str]] = {}
+        for line in "\n".join(outputs).splitlines():
+            match = _ROUTE_LINE.match(line.strip())
+            if not match or match.group(1) != routes.vrf or match.group(3) != HOST_MASK or match.group(2) not in wanted:
+                continue
+            hop = match.group(4) if _DOTTED.match(match.group(4)) else match.group(5)
+            if hop and _DOTTED.match(hop):
+                found.setdefault(match.group(2), []).append(hop)
+        return found

@@ -11,6 +11,13 @@ user's class needs no permission flag at all: its ``allow-commands`` admits
 ``op sipha-arp-flush vip <VIP>`` and ``show arp no-resolve ... hostname <VIP>``
 and nothing else.
 
+Static host routes (the VIP VLAN split workaround) are ``set routing-options
+static route <address>/32 next-hop <next hop>`` (``set routing-instances <name>
+routing-options static ...`` in a routing instance), committed; ``delete``
+removes the route, or only its next hop when the route has other statements.
+``show configuration routing-options static | display set`` reads them back.
+A static route's next hop must be directly connected (unless ``resolve``).
+
 Private module: no compatibility promise outside this collection.
 """
 
@@ -23,11 +30,12 @@ import typing as t
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._router.vendors import platforms
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import (SHELL, Dialect, Target,
-                                                                                         Vendor, confirmation_line)
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import (CONFIG, SHELL, Dialect,
+                                                                                         HostRoutes, Target, Vendor,
+                                                                                         confirmation_line)
 
-__all__ = ["Junos", "SCRIPT", "SCRIPT_DIR", "SCRIPT_FILE", "allow_regex", "op_script", "script_sha256",
-           "set_commands", "stale_keys"]
+__all__ = ["Junos", "SCRIPT", "SCRIPT_DIR", "SCRIPT_FILE", "allow_regex", "host_route_statement", "op_script",
+           "script_sha256", "set_commands", "stale_keys", "static_hierarchy"]
 
 SCRIPT = "sipha-arp-flush"
 SCRIPT_FILE = SCRIPT + ".slax"
@@ -36,6 +44,16 @@ _AUTH = {"ssh-rsa": "ssh-rsa", "ssh-ed25519": "ssh-ed25519"}
 _ERRORS = re.compile(r"^\s*(error:.*|unknown command\..*|syntax error.*)$", re.M)
 # user@host> (operational) or user@host# (configuration)
 _PROMPT = re.compile(r"(?:^|[\r\n])[\w.\-]+@[\w.\-]+[>#] ?$")
+
+
+def static_hierarchy(vrf: t.Optional[str]) -> str:
+    """Where static routes are configured: the master instance's, or a routing instance's."""
+    return "routing-instances %s routing-options static" % vrf if vrf else "routing-options static"
+
+
+def host_route_statement(routes: HostRoutes, address: str) -> str:
+    """The route's next-hop statement, without ``set`` / ``delete``."""
+    return "%s route %s/32 next-hop %s" % (static_hierarchy(routes.vrf), address, routes.next_hop)
 
 
 def _regex(text: str) -> str:
@@ -145,6 +163,7 @@ class Junos(Vendor):
 
     name, title = "junos", "Junos"
     dialect = Dialect(SHELL, _ERRORS, _PROMPT)
+    host_routes_by = CONFIG
 
     def flush_request(self, target: Target) -> str:
         return "op %s vip %s" % (SCRIPT, target.vip)
@@ -165,3 +184,28 @@ class Junos(Vendor):
         return {"script": op_script(targets), "script_path": "%s/%s" % (SCRIPT_DIR, SCRIPT_FILE),
                 "config": "\n".join(set_commands(user, targets, keys, settings.get("remove_keys") or [])),
                 "platform": "junos"}
+
+    def host_route_command(self, routes: HostRoutes, address: str,
+                           outputs: t.Optional[t.Sequence[str]] = None) -> str:
+        """``set`` the next hop; ``delete`` the whole route when the configuration holds nothing else for it (a
+        static route left without a next hop would not commit), else only the next hop."""
+        statement = host_route_statement(routes, address)
+        if routes.present:
+            return "set " + statement
+        route = "%s route %s/32" % (static_hierarchy(routes.vrf), address)
+        lines = {line.strip() for line in "\n".join(outputs or ()).splitlines()}
+        rest = [line for line in lines if line.startswith("set %s " % route) and line != "set " + statement]
+        return "delete " + (route if outputs is not None and not rest else statement)
+
+    def host_route_reads(self, routes: HostRoutes) -> t.List[t.Any]:
+        return ["show configuration %s | display set" % static_hierarchy(routes.vrf)]
+
+    def host_route_next_hops(self, routes: HostRoutes, outputs: t.Sequence[str]) -> t.Dict[str, t.List[str]]:
+        prefix = "set %s route " % static_hierarchy(routes.vrf)
+        wanted = set(routes.addresses)
+        found: t.Dict[str, t.List[str]] = {}
+        for line in "\n".join(outputs).splitlines():
+            words = line.strip()[len(prefix):].split() if line.strip().startswith(prefix) else []
+            if len(words) == 3 and words[1] == "next-hop" and words[0].endswith("/32") and words[0][:-3] in wanted:
+                found.setdefault(words[0][:-3], []).append(words[2])
+        return found

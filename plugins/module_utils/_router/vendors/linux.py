@@ -7,6 +7,12 @@ The SIP host sends one exec request, ``flush <VIP>`` or ``show <VIP>``; the
 forced command matches the word exactly and runs the flush script through
 ``sudo -n`` (or ``ip neigh show``), so the account can do nothing else.
 
+Static host routes (the VIP VLAN split workaround) are ``ip -4 route replace
+<address>/32 via <next hop> [vrf <name>]`` and ``ip -4 route del ...``, run as
+root on the router; ``ip -4 route show [vrf <name>] <address>/32`` reads one
+back (the exact prefix, ip-route(8)). They live in the kernel only: a reboot of
+the router drops them.
+
 Private module: no compatibility promise outside this collection.
 """
 
@@ -17,10 +23,11 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
-from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import EXEC, Dialect, Target, Vendor
+from ansible_collections.sipha.network.plugins.module_utils._router.vendors.base import (ARGV, EXEC, Dialect,
+                                                                                         HostRoutes, Target, Vendor)
 
 __all__ = ["FLUSH_SCRIPT", "FORCED_COMMAND", "Linux", "authorized_keys", "flush_argv", "flush_script",
-           "forced_command", "show_argv", "sudoers"]
+           "forced_command", "host_route_argv", "host_route_show_argv", "show_argv", "sudoers"]
 
 FLUSH_SCRIPT = "/usr/local/sbin/sipha-arp-flush"
 FORCED_COMMAND = "/usr/local/sbin/sipha-arp-flush-ssh"
@@ -35,6 +42,18 @@ def flush_argv(target: Target) -> t.List[str]:
 
 def show_argv(target: Target) -> t.List[str]:
     return ["ip", "-4", "neigh", "show", "to", target.vip] + (["vrf", target.vrf] if target.vrf else [])
+
+
+def host_route_argv(routes: HostRoutes, address: str) -> t.List[str]:
+    """``ip -4 route replace|del <address>/32 via <next hop> [vrf <name>]``: replace adds the route or takes over
+    the one the table has for the prefix; del removes only the route via that next hop."""
+    argv = ["ip", "-4", "route", "replace" if routes.present else "del", "%s/32" % address, "via", routes.next_hop]
+    return argv + (["vrf", routes.vrf] if routes.vrf else [])
+
+
+def host_route_show_argv(routes: HostRoutes, address: str) -> t.List[str]:
+    """The routes of exactly ``<address>/32`` in the VRF's table (the main table without one)."""
+    return ["ip", "-4", "route", "show"] + (["vrf", routes.vrf] if routes.vrf else []) + ["%s/32" % address]
 
 
 def _case_script(purpose: str, word: str, cases: t.Sequence[t.Tuple[str, str]], refusal: str) -> str:
@@ -91,6 +110,8 @@ class Linux(Vendor):
     name, title = "linux", "Linux"
     dialect = Dialect(EXEC, re.compile(r"^\s*(sipha-arp-flush: .*)$", re.M))   # the forced command's refusals
     interface_scoped = True
+    host_routes_by = ARGV
+    host_route_replaces = True          # ip route replace takes the prefix's route in the table over
 
     def flush_request(self, target: Target) -> str:
         return "flush %s" % target.vip
@@ -111,3 +132,21 @@ class Linux(Vendor):
 
     def local_show_argv(self, target: Target) -> t.Optional[t.List[str]]:
         return show_argv(target)
+
+    def host_route_command(self, routes: HostRoutes, address: str,
+                           outputs: t.Optional[t.Sequence[str]] = None) -> t.List[str]:
+        return host_route_argv(routes, address)
+
+    def host_route_reads(self, routes: HostRoutes) -> t.List[t.Any]:
+        return [host_route_show_argv(routes, address) for address in routes.addresses]
+
+    def host_route_next_hops(self, routes: HostRoutes, outputs: t.Sequence[str]) -> t.Dict[str, t.List[str]]:
+        """Each read lists one prefix's routes (``198.51.100.10 via 198.18.0.1 dev eth2``, or a multipath route's
+        ``nexthop via ...`` lines): every ``via`` of it is a next hop."""
+        found: t.Dict[str, t.List[str]] = {}
+        for address, output in zip(routes.addresses, outputs):
+            words = output.split()
+            hops = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "via"]
+            if hops:
+                found[address] = hops
+        return found
