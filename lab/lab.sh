@@ -95,7 +95,7 @@ peer_of() {  # container network -> the host-side veth of the container's NIC on
   subnet=$(podman network inspect "sipha-lab-$net" --format '{{range .Subnets}}{{.Subnet}}{{end}}')
   bridge=$(podman network inspect "sipha-lab-$net" --format '{{.NetworkInterface}}')
   nic=$(nic_on "$name" "$subnet")
-  [ -n "$nic" ] && [ -n "$bridge" ] || die "$name has no NIC on sipha-lab-$net"
+  if [ -z "$nic" ] || [ -z "$bridge" ]; then die "$name has no NIC on sipha-lab-$net"; fi
   index=$(x "$name" cat "/sys/class/net/$nic/iflink")
   peer=$(ip -o link show | awk -F': ' -v i="$index" '$1 == i {sub(/@.*/, "", $2); print $2}')
   ip -o link show dev "$peer" 2>/dev/null | grep -q " master $bridge " \

@@ -11,9 +11,11 @@ A failure or a restore takes effect when its command returns (``failed``, ``rest
 
 SPEC: ``episodes`` (from the drill's model: failure, side, router, network, id), ``actions`` (name -> argv with
 ``{router}``, ``{host}``, ``{network}`` fields: router_off/on, link_down/up, split_on/off, switchover),
-``workaround`` ({apply, revert} argv with ``{router}``), ``pair``, ``primary``, ``detection_s``, ``hold_s``,
-``split_hold_s``, ``settle_s``, ``log_dir`` (optional: each command's output is kept there), ``cut`` (network -> host -> the paths whose own NIC that is). Commands run without
-a shell; a command that fails stops the timeline (the failure is restored first when it can be).
+``workaround`` (the argv of vip_vlan_split.yml; the timeline adds ``-e sipha_split_router=<router>``, and
+``-e sipha_split_state=absent`` to revert), ``pair``, ``primary``, ``detection_s``, ``hold_s``,
+``split_hold_s``, ``settle_s``, ``log_dir`` (optional: each command's output is kept there), ``cut`` (network ->
+host -> the paths whose own NIC that is). Commands run without a shell; a command that fails stops the timeline
+(the failure is restored first when it can be).
 """
 import json
 import os
@@ -49,7 +51,8 @@ LOG_DIR = []   # where each command's output is kept (spec log_dir), for the ope
 def run(what, template, **values):
     argv = argv_of(template, **values)
     start = time.time()
-    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                          check=False)
     end = time.time()
     if LOG_DIR:
         name = "%.3f-%s.log" % (start, re.sub(r"[^A-Za-z0-9]+", "-", what).strip("-"))
@@ -68,6 +71,7 @@ def main(path):
         os.makedirs(spec["log_dir"], mode=0o700, exist_ok=True)
         LOG_DIR.append(spec["log_dir"])
     hold, settle, detection = float(spec["hold_s"]), float(spec["settle_s"]), float(spec["detection_s"])
+    workaround = list(spec.get("workaround") or []) + ["-e", "sipha_split_router={router}"]
     timeline, error = [], None
     next_at = time.time()
     for episode in spec["episodes"]:
@@ -91,7 +95,7 @@ def main(path):
                 at(record["decision"] + hold)
             elif episode["side"] == "split":
                 at(record["failed"] + float(spec["split_hold_s"]))
-                start, end = run("the workaround", spec["workaround"]["apply"], **values)
+                start, end = run("the workaround", workaround, **values)
                 record["workaround"] = {"start": start, "end": end}
                 at(end + hold)
             else:
@@ -104,8 +108,8 @@ def main(path):
                                                                  actions[episode["restore"]], **values)
                 if episode["side"] == "split" and record["workaround"]:
                     at(record["restored"] + hold)
-                    record["reverted"] = run("the revert of the workaround", spec["workaround"]["revert"],
-                                             **values)[0]
+                    record["reverted"] = run("the revert of the workaround",
+                                             workaround + ["-e", "sipha_split_state=absent"], **values)[0]
             except (RuntimeError, OSError) as err:
                 error = error or str(err)
         record["end"] = time.time() + settle
