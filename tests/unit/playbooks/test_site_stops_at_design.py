@@ -31,12 +31,14 @@ def inventory(tmp_path: pathlib.Path, hosts: dict, routers: dict) -> pathlib.Pat
     return path
 
 
-def run_site(path: pathlib.Path, tmp_path: pathlib.Path) -> subprocess.CompletedProcess:
+def run_site(path: pathlib.Path, tmp_path: pathlib.Path, playbook: str = "site",
+             extra: tuple = ()) -> subprocess.CompletedProcess:
+    """A playbook of this checkout (site.yml unless told) against the inventory at ``path``."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"), HOME=str(tmp_path),
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_RETRY_FILES_ENABLED="false",
                ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1")
     argv = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", str(path),
-            str(ROOT / "playbooks" / "site.yml")]
+            str(ROOT / "playbooks" / ("%s.yml" % playbook))] + list(extra)
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
