@@ -159,8 +159,7 @@ def _row(episode: t.Mapping[str, t.Any], phase: str, name: str, answers: t.Seque
         if last is not None and start - last > 0.1 and first is not None:
             row["after_decision_ms"] = round((first - start) * 1000.0, 1)
             late = (first - episode["workaround"]["end"]) * 1000.0
-            row["verdict"] = "FAIL" if not figures["recovered"] else "ok" if late <= goal_ms else \
-                "R10" if late <= seed_ms else "FAIL"
+            row["verdict"] = _verdict(figures, goal_ms, seed_ms, max(0.0, late))
         else:
             row["verdict"] = _verdict(figures, goal_ms, seed_ms, None)
     elif phase == "failure" and side == "primary" and figures["after_decision_ms"] is not None:
