@@ -98,12 +98,35 @@ sshd_front() {
   fi
 }
 
+# Debian's Prometheus (promtool for the alert rules' unit tests; the server for the lab's monitoring test), extracted
+# into the cache, never installed: no service starts on this machine. Cached by the package version.
+prometheus_tools() {
+  local want have dir="$CACHE/prometheus"
+  want=$(apt-cache policy prometheus | awk '/Candidate:/ {print $2}')
+  have=$(cat "$dir/.version" 2>/dev/null || true)
+  if [ -z "$want" ] || [ "$want" = "(none)" ]; then die "apt has no prometheus candidate"; fi
+  if [ "$have" != "$want" ] || [ ! -x "$dir/usr/bin/promtool" ] || [ ! -x "$dir/usr/bin/prometheus" ]; then
+    log "prometheus: extracting prometheus $want"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -q "prometheus=$want" 2>/dev/null >/dev/null) \
+      || (apt-get update -q >/dev/null && cd "$tmp" && apt-get download -q "prometheus=$want" >/dev/null 2>&1) \
+      || die "cannot download prometheus $want"
+    rm -rf "$dir" && mkdir -p "$dir"
+    dpkg -x "$tmp"/prometheus_*.deb "$dir"
+    rm -rf "$tmp"
+    "$dir/usr/bin/promtool" --version 2>&1 | grep -q '^promtool' || die "the extracted promtool does not run"
+    echo "$want" >"$dir/.version"
+  fi
+}
+
 case "$what" in
-  all) system; sshd_front; python_env; "$ROOT/lab/images.sh" ;;
+  all) system; sshd_front; prometheus_tools; python_env; "$ROOT/lab/images.sh" ;;
   sshd) sshd_front ;;
-  python) python_env ;;
+  prometheus) prometheus_tools ;;
+  python) prometheus_tools; python_env ;;
   system) system ;;
   images) "$ROOT/lab/images.sh" ;;
-  *) die "usage: $0 [all|python|system|sshd|images]" ;;
+  *) die "usage: $0 [all|python|system|sshd|prometheus|images]" ;;
 esac
 log "bootstrap ($what) done"
