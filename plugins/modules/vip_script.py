@@ -12,7 +12,7 @@ short_description: Install the VIP takeover program sipha-vip, its config and th
 version_added: "0.1.0"
 description:
   - Installs C(sipha-vip), the program the management layer (the LCA) runs on a SIP host at a role change
-    (C(up), C(down), C(status), C(refresh), C(disconnect), C(check)). It needs only Python 3.8+ and its standard
+    (C(up), C(down), C(status), C(refresh), C(disconnect), C(check), C(probe)). It needs only Python 3.8+ and its standard
     library, and OpenSSH's C(ssh) client for the router flush.
   - The program is this collection's own code, copied byte for byte under O(lib_dir) and started by a short
     launcher at O(path) with C(python3 -I -S) (no site-packages, no PYTHONPATH). The vip module and the unit tests
@@ -201,6 +201,45 @@ options:
         description: The last C(up), C(down) and C(refresh) records, read by C(status).
         type: str
         default: /var/lib/sipha-vip
+      monitor:
+        description: What C(sipha-vip check) (a monitoring plugin) and the metrics C(refresh) writes need.
+        type: dict
+        suboptions:
+          pair:
+            description: The pair's name (the C(pair) label of the metrics); 1-64 of letters, digits, C(_), C(.),
+              C(-).
+            type: str
+            default: ""
+          host:
+            description: This host's name (the C(host) label); empty for the system's hostname.
+            type: str
+            default: ""
+          textfile:
+            description: The metrics file for node_exporter's textfile collector (C(.prom)), written by C(refresh)
+              where its directory exists; empty for none.
+            type: str
+            default: /var/lib/prometheus/node-exporter/sipha-vip.prom
+          timeout_ms:
+            description: The whole check ends within this, whatever the network does (1000..60000).
+            type: int
+            default: 10000
+          takeover_warn_ms:
+            description: A last C(up) slower than this (from the program's start until the VIP was announced and
+              every router flushed) is reported as a WARNING.
+            type: int
+            default: 2000
+          takeover_recent_s:
+            description: How long a failed or slow last C(up) keeps the check at WARNING.
+            type: int
+            default: 86400
+          marking_idle_s:
+            description: On the VIP's holder, marking counters that have not moved for this long are a WARNING.
+            type: int
+            default: 900
+          expect_dir:
+            description: Where the roles leave what they built (C(network.json), C(marking.json)).
+            type: str
+            default: /etc/sipha/monitor.d
   state:
     description: V(absent) removes the program, its config and known_hosts.
     type: str

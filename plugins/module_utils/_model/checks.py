@@ -18,7 +18,7 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
-__all__ = ["SPECIAL_NETWORKS", "absolute_path", "account", "choice_list", "colon_mac", "find_mac", "identifier",
+__all__ = ["NAME", "SPECIAL_NETWORKS", "absolute_path", "account", "choice_list", "colon_mac", "find_mac", "identifier",
            "interface_name", "ip_address", "ipv4_address", "mac_address", "merge_fields", "name", "port", "port_list",
            "public_key", "special_range", "whole_number"]
 
@@ -37,7 +37,7 @@ SPECIAL_NETWORKS: t.Tuple[t.Tuple[ipaddress.IPv4Network, str], ...] = (
 )
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 #: a VRF / routing-instance name, and a router's name in the inventory (both reach router CLIs and file names)
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+_NAME = NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 _ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
 _MAC = re.compile(r"\b([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}|[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4})\b")
 _KEY = re.compile(r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( [^\s,\"]{1,64})?$")

@@ -26,6 +26,7 @@ from ansible_collections.sipha.network.plugins.module_utils._model import router
 from ansible_collections.sipha.network.plugins.module_utils._model import checks as v
 from ansible_collections.sipha.network.plugins.module_utils._model import vip_defaults
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
+from ansible_collections.sipha.network.plugins.module_utils._model.monitor import Monitor, load_monitor
 from ansible_collections.sipha.network.plugins.module_utils._router.vendors import registry
 from ansible_collections.sipha.network.plugins.module_utils._router.vendors import platforms
 
@@ -52,6 +53,7 @@ TOP_DEFAULTS: t.Dict[str, t.Any] = {
     "version": CONFIG_VERSION, "vip": None, "prefix": 32, "interface": None, "label": None,
     "split_brain": "proceed", "probe_ms": 300, "split_brain_grace_ms": 1000, "directed_arp": True,
     "lock_timeout_ms": 15000, "garp": {}, "flush": {}, "routers": [], "run_dir": RUN_DIR, "state_dir": STATE_DIR,
+    "monitor": {},
 }
 
 
@@ -122,6 +124,8 @@ class VipConfig(t.NamedTuple):
     state_dir: str
     #: split_brain: refuse - how long an answer for the VIP is re-probed before the up is refused (ms)
     split_brain_grace_ms: int = 1000
+    #: what the health check and the metrics file need (labels, bounds, thresholds)
+    monitor: Monitor = load_monitor({})
 
     @property
     def cidr(self) -> str:
@@ -131,6 +135,7 @@ class VipConfig(t.NamedTuple):
         """The config file's content (host keys go to known_hosts, not here)."""
         data = self._asdict()
         data["routers"] = [router.as_dict() for router in self.routers]
+        data["monitor"] = self.monitor._asdict()
         return {"version": CONFIG_VERSION, **data}
 
     def render(self) -> str:
@@ -261,7 +266,8 @@ def load(data: t.Any, need_host_keys: bool = False) -> VipConfig:
                      _bool(merged["directed_arp"], "directed_arp"),
                      v.whole_number(merged["lock_timeout_ms"], "lock_timeout_ms", 100, 600000), garp, flush, routers,
                      _abs_path(merged["run_dir"], "run_dir"), _abs_path(merged["state_dir"], "state_dir"),
-                     v.whole_number(merged["split_brain_grace_ms"], "split_brain_grace_ms", 0, 60000))
+                     v.whole_number(merged["split_brain_grace_ms"], "split_brain_grace_ms", 0, 60000),
+                     load_monitor(merged["monitor"]))
 
 
 def parse(text: str) -> VipConfig:

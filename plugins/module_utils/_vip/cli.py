@@ -39,7 +39,7 @@ class Options:
         "--no-directed": "up: no directed ARP to the routers",
         "--garp-once": "up: one gratuitous request only, no burst (the vendor sample's behaviour)",
         "--no-flush": "up: do not flush the routers",
-        "--fresh": "up: flush over fresh connections, not the warm ones",
+        "--fresh": "up: flush over fresh connections, not the warm ones; check: log in to every router afresh",
         "--no-fast": "up, down: skip the fast path (load and validate the config first, then act)",
     }
 

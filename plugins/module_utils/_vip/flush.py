@@ -23,6 +23,7 @@ import os
 import selectors
 import signal
 import subprocess
+import threading
 import time
 import typing as t
 
@@ -229,48 +230,73 @@ def flush_all(config: VipConfig, warm: bool, t0: float,
     return [flush.result or {} for flush in flushes]
 
 
-def probe_all(config: VipConfig) -> t.List[t.Dict[str, t.Any]]:
-    """A harmless request to every router over the flush account, now, from this host: the show request of the
-    VIP's entry, over a fresh connection (the route, source address, pinned host key, flush key and account a
-    flush would use), in parallel, bounded by flush.timeout_ms. Changes nothing on any router.
+def _probe_start(config: VipConfig, router: Router, via: str) -> t.Tuple[t.Optional[subprocess.Popen], str]:
+    try:
+        return subprocess.Popen(config.ssh_argv(router, via, router.target.show_request()), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True), ""
+    except OSError as error:
+        return None, "cannot run ssh: %s" % error.strerror
 
-    Per router: ``ok`` (it answered, no error line), ``error``, ``entry_mac`` (the MAC it has for the VIP, or None)."""
-    started = time.monotonic()
-    deadline = started + config.flush["timeout_ms"] / 1000.0
-    running: t.List[t.Tuple[Router, t.Optional[subprocess.Popen], str]] = []
-    for router in config.routers:
-        try:
-            proc = subprocess.Popen(config.ssh_argv(router, "fresh", router.target.show_request()),
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    close_fds=True)
-            running.append((router, proc, ""))
-        except OSError as error:
-            running.append((router, None, "cannot run ssh: %s" % error.strerror))
-    results = []
-    for router, proc, error in running:
+
+def _probe_read(router: Router, proc: subprocess.Popen, deadline: float, bound_ms: int,
+                vip: str) -> t.Dict[str, t.Any]:
+    """One request's outcome: ``ok``, ``error``, ``entry_mac``."""
+    try:
+        out, err = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return {"ok": False, "error": "no answer within %d ms" % bound_ms, "entry_mac": None}
+    text, said = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    refused = router.target.error_line(text + said)
+    # IOS may end the session with no exit status: an answer without an error line is an answer
+    answered = proc.returncode == 0 or (router.target.driver.confirmation(router.target) is not None
+                                        and bool(text.strip()) and not said.strip())
+    if refused:
+        return {"ok": False, "error": "the router refused: %s" % refused, "entry_mac": None}
+    if not answered:
+        return {"ok": False, "error": explain(proc.returncode, said), "entry_mac": None}
+    return {"ok": True, "error": None, "entry_mac": rf.entry_mac(text, vip)}
+
+
+def probe_all(config: VipConfig, warm: bool = False, bound_s: t.Optional[float] = None) -> t.List[t.Dict[str, t.Any]]:
+    """A harmless request to every router over the flush account, now, from this host: the show request of the
+    VIP's entry, in parallel, bounded by flush.timeout_ms (and ``bound_s`` when given). Changes nothing on any
+    router. By default over a fresh connection (the route, source address, pinned host key, flush key and account
+    a flush would use); ``warm``: through the warm connection where one is up (what the next flush would use),
+    and fresh when that fails, within the same bound.
+
+    Per router: ``ok`` (it answered, no error line), ``error``, ``entry_mac`` (the MAC it has for the VIP, or None),
+    ``via`` (warm or fresh), ``took_ms``."""
+    bound_ms = config.flush["timeout_ms"] if bound_s is None else min(config.flush["timeout_ms"], int(bound_s * 1000))
+    deadline = time.monotonic() + bound_ms / 1000.0
+    results: t.List[t.Dict[str, t.Any]] = [{} for _router in config.routers]
+
+    def one(index: int, router: Router) -> None:
+        started = time.monotonic()
+        via = "warm" if warm and router.warm and os.path.exists(config.control_path(router)) else "fresh"
         result: t.Dict[str, t.Any] = {"name": router.name, "address": router.address, "vendor": router.target.vendor,
-                                      "ok": False, "error": error or None, "entry_mac": None}
-        if proc is not None:
-            try:
-                out, err = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                out, err = proc.communicate()
-                result["error"] = "no answer within %d ms" % config.flush["timeout_ms"]
-            else:
-                text, said = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-                refused = router.target.error_line(text + said)
-                # IOS may end the session with no exit status: an answer without an error line is an answer
-                answered = proc.returncode == 0 or (router.target.driver.confirmation(router.target) is not None
-                                                    and bool(text.strip()) and not said.strip())
-                if refused:
-                    result["error"] = "the router refused: %s" % refused
-                elif not answered:
-                    result["error"] = explain(proc.returncode, said)
-                else:
-                    result.update(ok=True, entry_mac=rf.entry_mac(text, config.vip))
+                                      "ok": False, "error": None, "entry_mac": None, "via": via}
+        for attempt in (via, "fresh") if via == "warm" else (via,):
+            proc, error = _probe_start(config, router, attempt)
+            outcome = _probe_read(router, proc, deadline, bound_ms, config.vip) if proc is not None \
+                else {"ok": False, "error": error, "entry_mac": None}
+            earlier = result["error"]
+            result.update(outcome, via=attempt)
+            if earlier:   # the warm attempt failed first
+                result["error"] = "warm: %s; fresh: %s" % (earlier, outcome["error"]) if not outcome["ok"] else None
+            # a router that answered with an error refuses the account itself: a fresh connection would not help
+            if result["ok"] or str(outcome["error"]).startswith("the router refused"):
+                break
         result["took_ms"] = round((time.monotonic() - started) * 1000.0, 1)
-        results.append(result)
+        results[index] = result
+
+    threads = [threading.Thread(target=one, args=(index, router), daemon=True)
+               for index, router in enumerate(config.routers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return results
 
 

@@ -29,11 +29,12 @@ from ansible_collections.sipha.network.plugins.module_utils._common.source impor
 
 #: The module_utils modules the program is made of, relative to PACKAGE (its whole import closure; a unit test
 #: holds this).
-SHIPPED = ("_model.vip_defaults", "_model.errors", "_model.checks", "_model.router", "_model.vip",
+SHIPPED = ("_model.vip_defaults", "_model.errors", "_model.checks", "_model.router", "_model.monitor", "_model.vip",
+           "_model.kernel", "_model.plan", "_model.drift", "_model.expect", "_model.health", "_model.metrics",
            "_router.vendors.base", "_router.vendors.linux", "_router.vendors.ios", "_router.vendors.junos",
            "_router.vendors.platforms", "_router.vendors.registry",
            "_router.vendors.target", "_vip.arp", "_vip.netlink", "_vip.cli", "_vip.spawn", "_vip.lock", "_vip.fast",
-           "_vip.durable", "_vip.flush", "_vip.program", "_vip.helper", "_vip.launcher")
+           "_vip.durable", "_vip.flush", "_vip.monitor", "_vip.program", "_vip.helper", "_vip.launcher")
 HEADER = "# Managed by sipha.network (vip_script): part of the sipha-vip takeover program. Do not edit.\n"
 #: each version of the code has its own directory under lib_dir, named by a digest of its files
 VERSION_PREFIX = "v-"

@@ -6,9 +6,11 @@
     sipha-vip up        take the VIP: lock, duplicate check, add, announce, flush every router
     sipha-vip down      give the VIP up (idempotent)
     sipha-vip status    JSON: held or not, last takeover's timings, per-router flush results
-    sipha-vip refresh   re-announce while holding the VIP; keep the router connections warm
+    sipha-vip refresh   re-announce while holding the VIP; keep the router connections warm; write the
+                        health metrics for node_exporter (monitor.textfile)
     sipha-vip disconnect  close the warm router connections (after a key or config change)
-    sipha-vip check     validate the config file against this host, change nothing
+    sipha-vip check     health check as a monitoring plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; one
+                        status line with performance data, then one line per finding; --json: every fact)
     sipha-vip probe     JSON: can this host log in to every router over the flush account now (a harmless
                         show of the VIP's entry; exit 1 when a router cannot be reached or refuses)
 
@@ -17,6 +19,7 @@ router, the background announcer or a later step failed, which is reported); 1 t
 added or removed (``up``: the SIP NIC is down or missing, refused before the add; or the first
 announcement failed and the VIP was removed again); 2 bad config or usage; 3 ``up`` refused because
 another host answers for the VIP (split_brain: refuse); 4 another run held the lock past lock_timeout_ms.
+``check`` exits with its monitoring-plugin state instead.
 
 Each step is logged with its time in ms since the program started, to stderr and syslog.
 Python 3.8+ standard library only.
@@ -41,6 +44,8 @@ from ansible_collections.sipha.network.plugins.module_utils._model import vip as
 from ansible_collections.sipha.network.plugins.module_utils._vip import fast
 from ansible_collections.sipha.network.plugins.module_utils._vip import flush as vf
 from ansible_collections.sipha.network.plugins.module_utils._vip import lock
+from ansible_collections.sipha.network.plugins.module_utils._vip import monitor
+from ansible_collections.sipha.network.plugins.module_utils._model import health
 from ansible_collections.sipha.network.plugins.module_utils._vip import netlink as nl
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 from ansible_collections.sipha.network.plugins.module_utils._vip.cli import DEFAULT_CONFIG, Options, UsageError
@@ -49,11 +54,12 @@ from ansible_collections.sipha.network.plugins.module_utils._vip.durable import 
 from ansible_collections.sipha.network.plugins.module_utils._vip.spawn import SAFE_PATH, collect
 
 __all__ = ["COMMANDS", "ConfigProblem", "Host", "LOG_INFO", "LOG_WARNING", "Log", "REPROBE_PAUSE_S", "SAVED", "TERMINABLE",
-           "SYSLOG_PATH", "Syslog", "TakeoverError", "after_add", "announce_schedule", "announcer_flags", "clear_vip",
-           "Terminated", "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status", "cmd_up",
-           "fast_values", "frames_for", "log_flush", "main", "print_record", "read_config", "refuse_duplicate",
-           "refuse_unusable_nic", "remember_locked", "rest_of_up", "run", "save_record", "take_and_announce", "terminated",
-           "up_from_copy", "usage", "withdraw", "write_out"]
+           "SYSLOG_PATH", "Syslog", "TakeoverError", "Terminated", "after_add", "announce_schedule", "announcer_flags",
+           "assess", "clear_vip", "cmd_announce", "cmd_check", "cmd_disconnect", "cmd_down", "cmd_refresh", "cmd_status",
+           "cmd_up", "config_against_host", "fast_values", "frames_for", "health_record", "log_flush", "main",
+           "print_record", "read_config", "refuse_duplicate", "refuse_unusable_nic", "remember_locked", "rest_of_up",
+           "run", "save_record", "take_and_announce", "terminated", "up_from_copy", "usage", "withdraw",
+           "write_metrics", "write_out"]
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DUPLICATE, EXIT_LOCK = 0, 1, 2, 3, 4
 #: how long a run that does not hold the lock any more waits for it to save its record
@@ -578,7 +584,25 @@ def cmd_refresh(config: vc.VipConfig, host: Host, log: Log, options: Options) ->
                 log.step("router %s fresh only" % entry["name"], entry["cold"])
             elif not entry["warm"]:
                 log.step("router %s not warm" % entry["name"], entry.get("error", ""), warning=True)
+    write_metrics(config, host, log, record)
     return record
+
+
+def write_metrics(config: vc.VipConfig, host: Host, log: Log, record: t.Dict[str, t.Any]) -> None:
+    """The refresh's last step: the health check's facts as node_exporter's textfile (monitor.textfile), where
+    its directory exists. A holder's refresh has just probed for other holders: that answer is used."""
+    path = config.monitor.textfile
+    if not path or not os.path.isdir(os.path.dirname(path)):
+        return
+    try:
+        facts, findings = assess(config, host, record.get("other_holders") if record["held"] else None)
+        monitor.write_textfile(path, facts, findings)
+    except (OSError, ValueError, subprocess.SubprocessError) as error:
+        log.step("metrics not written", "%s: %s" % (path, error), warning=True)
+        return
+    state = health.overall(findings)
+    record["metrics"] = {"path": path, "state": state}
+    log.step("metrics written", "%s (%s)" % (path, health.NAMES[state]))
 
 
 def cmd_announce(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
@@ -624,7 +648,8 @@ def cmd_disconnect(config: vc.VipConfig, host: Host, log: Log, _options: Options
     return {"command": "disconnect", "closed": closed}
 
 
-def cmd_check(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> t.Dict[str, t.Any]:
+def config_against_host(config: vc.VipConfig, host: Host) -> None:
+    """The config against this host: the NIC, the VIP's subnet, the routers' ARP targets, the pinned keys."""
     if not host.nic_exists():
         raise DesignError("interface", "%s does not exist on this host" % config.interface, show_value=False)
     shown = run(["ip", "-4", "-o", "address", "show", "dev", config.interface])
@@ -635,8 +660,49 @@ def cmd_check(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> 
     except OSError:
         known = ""
     vc.check_against_host(config, networks, known)
-    log.step("config ok", "%s on %s, %d routers" % (config.cidr, config.interface, len(config.routers)))
-    return {"command": "check", "ok": True}
+
+
+def assess(config: vc.VipConfig, host: Host, probed: t.Optional[t.List[str]] = None,
+           fresh: bool = False) -> t.Tuple[t.Dict[str, t.Any], t.List[health.Finding]]:
+    """What the health check reads of this host (``facts``), and what the model finds in it."""
+    facts = monitor.gather(config, host.state(), probed, fresh=fresh)
+    try:
+        config_against_host(config, host)
+    except (DesignError, OSError, subprocess.SubprocessError) as error:
+        facts["config_error"] = str(error)
+    return facts, health.judge(facts, monitor.limits(config))
+
+
+def health_record(config: vc.VipConfig, host: Host, fresh: bool = False) -> t.Dict[str, t.Any]:
+    """The check's record: ``facts``, ``findings``, ``state`` and the plugin ``output``."""
+    facts, findings = assess(config, host, fresh=fresh)
+    return {"command": "check", "facts": facts, "findings": [finding.as_dict() for finding in findings],
+            "state": health.overall(findings), "output": health.plugin_output(facts, findings, monitor.limits(config))}
+
+
+def _check_overrun(bound_ms: int) -> t.Callable[[int, t.Any], None]:
+    def overrun(_signum: int, _frame: t.Any) -> None:
+        write_out("stdout", "SIPHA-VIP UNKNOWN - the check did not end within %d ms (its bound)\n" % bound_ms)
+        os._exit(health.UNKNOWN)   # pylint: disable=protected-access
+    return overrun
+
+
+def cmd_check(config: vc.VipConfig, host: Host, log: Log, options: Options) -> t.Dict[str, t.Any]:
+    """The health check, as a monitoring plugin: the VIP held by exactly one host (this host's view and an ARP
+    probe), each router flushable now, the designed network present, the marking counters moving, the last
+    takeover; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Bounded by monitor.timeout_ms (a timer ends it one
+    second after that, whatever it waits for); never takes the takeover lock. ``--fresh``: every router over a
+    fresh login (the account itself, not the warm connection)."""
+    bound_ms = config.monitor.timeout_ms
+    previous = signal.signal(signal.SIGALRM, _check_overrun(bound_ms))
+    signal.setitimer(signal.ITIMER_REAL, bound_ms / 1000.0 + 1.0)
+    try:
+        record = health_record(config, host, fresh=options.fresh)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    log.step("checked", record["output"].splitlines()[0])
+    return record
 
 
 def cmd_probe(config: vc.VipConfig, host: Host, log: Log, _options: Options) -> t.Dict[str, t.Any]:
@@ -751,6 +817,9 @@ def save_record(host: Host, log: Log, key: str, record: t.Dict[str, t.Any]) -> N
 
 
 def print_record(options: Options, log: Log, record: t.Dict[str, t.Any], where: str) -> None:
+    if options.command == "check" and not options.json:
+        write_out("stdout", record["output"])
+        return
     if options.json or options.command in ("status", "probe"):
         text = json.dumps(record, indent=2 if options.command in ("status", "probe") else None, sort_keys=True) + "\n"
         if not write_out("stdout", text):
@@ -798,14 +867,15 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
         options = Options(sys.argv[1:] if argv is None else argv)
     except UsageError as error:
         write_out("stderr" if error.code else "stdout", ("sipha-vip: %s\n\n" % error if str(error) else "") + usage())
-        return error.code
+        # a monitoring plugin's usage error is UNKNOWN
+        return health.UNKNOWN if error.code and "check" in (sys.argv[1:] if argv is None else argv) else error.code
     if options.command == "_serve":
         write_out("stderr", "sipha-vip: _serve is the standby helper's command (sipha-vip-helper.service), "
                             "run through the installed program only\n")
         return EXIT_CONFIG
     options.e0 = time.time() - (time.monotonic() - t0) if e0 is None else e0
     options.head = head   # type: ignore[attr-defined]
-    log = Log(options.command, t0, quiet=options.quiet or options.command in ("status", "probe", "_announce"))
+    log = Log(options.command, t0, quiet=options.quiet or options.command in ("status", "probe", "check", "_announce"))
     if head is not None:
         log.replay(head.steps)
         log.step("program loaded")
@@ -815,6 +885,10 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
         stat, config = read_config(options.config)
     except ConfigProblem as problem:
         log.step("config invalid" if problem.readable else "config unreadable", str(problem), warning=True)
+        if options.command == "check":
+            write_out("stdout", "SIPHA-VIP CRITICAL - the takeover program's config cannot be used: %s\n"
+                      % str(problem).replace("|", "/"))
+            return health.CRITICAL
         record = up_from_copy(options, log, run_dir, str(problem)) \
             if problem.torn and options.command == "up" and head is None else None
         if record is None:
@@ -847,7 +921,10 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
             log.step("failed", str(error), warning=True)
         if options.command == "probe" and record.get("failed") and not code:
             code = EXIT_FAILED
-        if options.command in ("up", "down") or code:
+        if options.command == "check":   # a monitoring plugin's state; an error of the check itself is UNKNOWN
+            code = record["state"] if "state" in record else health.UNKNOWN
+            record.setdefault("output", "SIPHA-VIP UNKNOWN - the check failed: %s\n" % record.get("error"))
+        if options.command in ("up", "down") or code and options.command != "check":
             failed = record.get("routers_failed") or []
             log.step("done" if not code else "exit %d" % code,
                      ("VIP held; routers not flushed: %s" % ", ".join(failed)) if failed else "", warning=bool(failed))
