@@ -100,6 +100,20 @@ backend:
   returned: always
   type: str
   sample: ifupdown
+expected:
+  description:
+    - What the three modules build on this host, NIC names resolved - the addresses, the default route, the routes
+      to SIP device networks, the policy table's routes, the policy rules and the ARP sysctls - in the form the
+      monitoring check reads (C(/etc/sipha/monitor.d/network.json), written by the sip_host_network role;
+      C(sipha-vip check) reports any of them missing or different).
+  returned: always
+  type: dict
+  sample: {"version": 1, "tables": {"sipha_sip": 100},
+           "addresses": [{"dev": "ens224", "address": "198.51.100.11/25"}],
+           "routes": [{"table": 254, "dst": "0.0.0.0/0", "dev": "ens192", "gateway": "192.0.2.1", "prefsrc": null,
+                       "metric": 0, "scope": "universe"}],
+           "rules": [{"priority": 1000, "src": "198.51.100.11/32", "table": 100}],
+           "sysctls": {"ens224/arp_ignore": 1}}
 """
 
 from ansible_collections.sipha.network.plugins.module_utils._host.check_module import run_host_check

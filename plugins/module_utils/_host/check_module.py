@@ -20,9 +20,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.sipha.network.plugins.module_utils._host.modules import (
     ARP_SPEC, DESIGN_SPEC, DualNic, HostModule, SipRoutes, arp_sysctl_result)
+from ansible_collections.sipha.network.plugins.module_utils._host import sysctl as _sysctl
+from ansible_collections.sipha.network.plugins.module_utils._model import expect
 from ansible_collections.sipha.network.plugins.module_utils._model.drift import drift_lines
+from ansible_collections.sipha.network.plugins.module_utils._model.host import HostDesign
 
-__all__ = ["CHECK_SPEC", "PART_OPTIONS", "run_host_check"]
+__all__ = ["CHECK_SPEC", "PART_OPTIONS", "SYSCTL_OPTIONS", "run_host_check"]
 
 #: The options each part accepts (the rest of its module's options are about applying, not reading).
 PART_OPTIONS: t.Dict[str, t.Tuple[str, ...]] = {
@@ -30,6 +33,9 @@ PART_OPTIONS: t.Dict[str, t.Tuple[str, ...]] = {
     "sip_routes": ("rt_tables_file",),
     "arp_sysctl": ("arp_ignore", "arp_announce", "rp_filter", "arp_accept", "path"),
 }
+
+#: the arp_sysctl options that are sysctls (the rest say where they are written)
+SYSCTL_OPTIONS = ("arp_ignore", "arp_announce", "rp_filter", "arp_accept")
 
 CHECK_SPEC: t.Dict[str, t.Any] = dict(DESIGN_SPEC, **{part: {"type": "dict", "default": {}} for part in PART_OPTIONS})
 
@@ -50,6 +56,17 @@ def _part_params(module: AnsibleModule, part: str, spec: t.Mapping[str, t.Any],
 def _host_part(module: AnsibleModule, part: str, cls: t.Type[HostModule]) -> t.Dict[str, t.Any]:
     common = {name: module.params[name] for name in DESIGN_SPEC}
     return cls(module, dict(common, **_part_params(module, part, cls.extra_spec, module.params[part]))).evaluate()
+
+
+def _expected(module: AnsibleModule, sip: str, data: str, arp: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """What the three modules build on this host, as the monitoring check compares it (network.json)."""
+    design = HostDesign.from_dict(module.params["design"])
+    sysctls = _sysctl.desired([sip, data], {name: arp[name] for name in SYSCTL_OPTIONS})
+    if _part_params(module, "dual_nic", DualNic.extra_spec, module.params["dual_nic"])["promote_secondaries"]:
+        sysctls.update(_sysctl.desired([sip], {"promote_secondaries": 1}))
+    return expect.network_expectation(
+        {design.table_name: design.table_id}, design.addresses(sip, data),
+        [design.default_route(data)] + design.device_routes(sip) + design.table_routes(sip), design.rules(), sysctls)
 
 
 def run_host_check() -> None:
@@ -73,6 +90,7 @@ def run_host_check() -> None:
         "sip_nic": parts["dual_nic"]["sip_nic"],
         "data_nic": parts["dual_nic"]["data_nic"],
         "backend": parts["dual_nic"]["backend"],
+        "expected": _expected(module, parts["dual_nic"]["sip_nic"], parts["dual_nic"]["data_nic"], arp),
     }
     if module._diff and every:
         result["diff"] = [diff for part in PART_OPTIONS for diff in parts[part].get("diff", [])]

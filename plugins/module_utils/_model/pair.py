@@ -353,7 +353,7 @@ class _Build:
                                  self.role_inputs.defaults(roles.HOST_ROLES))
         checked = self.role_inputs.set_in(data, roles.HOST_ROLES) | {key for key, value in mapped.items()
                                                                      if value is not None}
-        for err in roles.host_role_errors(values, self.role_inputs.options, checked, out["pair"]):
+        for err in roles.host_role_errors(values, self.role_inputs.options, checked, out["pair"], name):
             self.errors.append(str(err.within(name)))
         out["role_vars"] = roles.public_vars(values, roles.HOST_OUTPUTS)
 

@@ -171,6 +171,8 @@ def _rename(err: DesignError, role: str, fields: t.Mapping[str, str]) -> DesignE
         name = "%s_%s" % (role, top)
     if role == "sip_vip" and top == "flush" and rest.startswith("."):
         name, rest = "sip_vip_flush_" + rest[1:].split(".")[0], ""
+    if role == "sip_vip" and top == "monitor" and rest in (".host", ".textfile"):
+        name, rest = "sip_vip_monitor_" + rest[1:], ""
     return DesignError(name + rest, err.rule, err.value, err.show_value and name not in SECRETS)
 
 
@@ -219,16 +221,20 @@ def _qos_strings(values: t.Mapping[str, t.Any]) -> None:
     check_name(values["sip_qos_options_section"], "options_section")
 
 
-def _vip(values: t.Mapping[str, t.Any], stand_in_nic: str) -> None:
+def _vip(values: t.Mapping[str, t.Any], stand_in_nic: str, host: str) -> None:
     def value(name: str) -> t.Any:
         return values["sip_vip_" + name]
+    monitor = value("monitor") if isinstance(value("monitor"), dict) else {}
+    pair = value("pair") if isinstance(value("pair"), str) and v.NAME.match(value("pair")) else ""   # else named below
+    monitor = dict(monitor, pair=pair, textfile=value("monitor_textfile"),
+                   host=value("monitor_host") if _resolved(values, "sip_vip_monitor_host") else host)
     vc.load({
         "vip": value("address"), "prefix": value("prefix"), "interface": value("interface") or stand_in_nic,
         "label": value("label") or None, "split_brain": value("split_brain"), "probe_ms": value("probe_ms"),
         "directed_arp": value("directed_arp"), "lock_timeout_ms": value("lock_timeout_ms"), "garp": value("garp"),
         "flush": {"enabled": value("flush_enabled"), "user": value("flush_user"),
                   "timeout_ms": value("flush_timeout_ms"), "warm": value("flush_warm")},
-        "routers": value("routers")}, need_host_keys=True)
+        "routers": value("routers"), "monitor": monitor}, need_host_keys=True)
 
 
 def _vip_flush_key(values: t.Mapping[str, t.Any]) -> None:
@@ -241,6 +247,8 @@ def _vip_flush_key(values: t.Mapping[str, t.Any]) -> None:
 
 def _vip_strings(values: t.Mapping[str, t.Any], pair: t.Sequence[str]) -> None:
     v.account(values["sip_vip_agent_user"], "agent_user")
+    if values["sip_vip_monitor_user"]:
+        v.account(values["sip_vip_monitor_user"], "monitor_user")
     v.whole_number(values["sip_vip_refresh_interval"], "refresh_interval", 0, 86400,
                    "must be 0 (no refresh) or a number of seconds 1..86400 (the timer unit and cron entry hold it)")
     v.name(values["sip_vip_pair"], "pair", "a pair name (it names files on the hosts)")
@@ -276,9 +284,10 @@ def _typed(errors: Errors, values: t.Mapping[str, t.Any], options: Options, name
 
 
 def host_role_errors(values: t.Mapping[str, t.Any], options: t.Mapping[str, Options], checked: t.Iterable[str],
-                     pair: t.Sequence[str]) -> Errors:
+                     pair: t.Sequence[str], host: str = "") -> Errors:
     """Every error of a SIP host's effective role variables (``values``), per role; ``checked`` are the names
-    whose type is checked (the inventory's and the mapped ones: the defaults are the roles' own)."""
+    whose type is checked (the inventory's and the mapped ones: the defaults are the roles' own); ``host``: its
+    inventory name (a label of its metrics unless sip_vip_monitor_host says otherwise)."""
     errors: Errors = []
     checked = set(checked)
     stand_in = "sipnic0"   # a NIC given by MAC only: its name is read on the host; the rest of the config is checked
@@ -292,7 +301,7 @@ def host_role_errors(values: t.Mapping[str, t.Any], options: t.Mapping[str, Opti
             _collect(errors, role, lambda: _qos(values))
             _collect(errors, role, lambda: _qos_strings(values))
         else:
-            _collect(errors, role, lambda: _vip(values, stand_in))
+            _collect(errors, role, lambda: _vip(values, stand_in, host))
             _collect(errors, role, lambda: _vip_flush_key(values))
             _collect(errors, role, lambda: _vip_strings(values, pair))
     return errors
