@@ -3,6 +3,7 @@
 # podman networks inside 198.18.0.0/15. Nothing in it can reach beyond those networks (lab/guard.sh).
 #
 #   lab/lab.sh up                    create what is missing (idempotent); write lab/inventory/hosts.yml
+#   lab/lab.sh nms                   (re)load the NMS's Prometheus config and the collection's alert rules
 #   lab/lab.sh down                  remove the lab's containers and networks
 #   lab/lab.sh garp ROUTER honour|ignore
 #                                    make a router honour gratuitous ARP (Linux default, entries reachable
@@ -22,7 +23,8 @@
 #
 #   sipha-lab-sip     198.18.1.0/24  VoIP VLAN: r1 .2, r2 .3, VRRP gateway .254 (r1 master), sip-a .11, sip-b .12,
 #                                    VIP .10
-#   sipha-lab-data    198.18.4.0/24  data / management: sip-a .11, sip-b .12, SCS stand-in .5, gateway .1 (host)
+#   sipha-lab-data    198.18.4.0/24  data / management: sip-a .11, sip-b .12, SCS stand-in .5, the NMS .6 (Prometheus
+#                                    scraping node_exporter on each SIP host's data address, port 9100), gateway .1 (host)
 #   sipha-lab-dev1    198.18.2.0/24  SIP devices: phone1 .50; r1 .2, r2 .3, VRRP gateway .254 (r1 master)
 #   sipha-lab-dev2    198.18.3.0/24  SIP devices: phone2 .50; r2 .2, r1 .3, VRRP gateway .254 (r2 master)
 #   sipha-lab-transit 198.18.5.0/24  router to router: r1 .2, r2 .3; the controller reaches the routers here
@@ -35,6 +37,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 state="$here/.state"
 inventory="$here/inventory/hosts.yml"
 VIP=198.18.1.10
+NMS=198.18.4.6         # the NMS (Prometheus) on the data network
 NETWORKS=("sipha-lab-sip 198.18.1.0/24" "sipha-lab-data 198.18.4.0/24" "sipha-lab-dev1 198.18.2.0/24"
           "sipha-lab-dev2 198.18.3.0/24" "sipha-lab-transit 198.18.5.0/24")
 GATEWAY_OCTET=254        # the VRRP virtual gateway on the VoIP VLAN and on each device network
@@ -156,11 +159,17 @@ up() {
   container phone1 "$IMAGE" sipha-lab-dev1:ip=198.18.2.50
   container phone2 "$IMAGE" sipha-lab-dev2:ip=198.18.3.50
   container scs "$IMAGE" sipha-lab-data:ip=198.18.4.5
+  [ -x "$CACHE/prometheus/usr/bin/prometheus" ] || die "Prometheus missing: run make bootstrap (ci/bootstrap.sh prometheus)"
+  # the NMS: Debian's Prometheus (extracted by the bootstrap), read-only, on the management network
+  container nms "$IMAGE" sipha-lab-data:ip=$NMS -- \
+    -v "$CACHE/prometheus/usr/bin/prometheus:/usr/local/bin/prometheus:ro"
   for name in r1 r2 sip-a sip-b; do
     x "$name" systemctl is-system-running --wait >/dev/null 2>&1 || true
   done
   # sshd and the operator's account on the SIP hosts and routers: the rollout logs in as production does
   for name in r1 r2 sip-a sip-b; do operator "$name"; done
+  node_exporter sip-a 198.18.4.11; node_exporter sip-b 198.18.4.12
+  nms
   vrrp r1; vrrp r2
   scs sip-a primary
   scs sip-b backup
@@ -205,6 +214,42 @@ CONF
   x "$r" systemctl restart keepalived.service
 }
 
+node_exporter() {  # host data-address: Debian's prometheus-node-exporter on the data address, textfile collector only
+  x "$1" sh -c "printf 'ARGS=\"--web.listen-address=%s:9100 --collector.disable-defaults --collector.textfile\"\n' $2 \
+    >/etc/default/prometheus-node-exporter"
+  x "$1" systemctl unmask prometheus-node-exporter.service >/dev/null 2>&1
+  x "$1" systemctl enable prometheus-node-exporter.service >/dev/null 2>&1
+  x "$1" systemctl restart prometheus-node-exporter.service
+}
+
+nms() {  # the NMS's Prometheus: scrapes both SIP hosts every 2 s, with the collection's alert rules
+  # The rules as shipped, but every "for:" 2 s: the lab proves that the metrics reach Prometheus and the expressions
+  # fire and clear on a real pair; each rule's own "for" is proven by promtool's unit tests
+  # (tests/prometheus/sipha_alerts_test.yml).
+  sed -E 's/^([[:space:]]+for:).*/\1 2s/' "$ROOT/prometheus/sipha_alerts.yml" | xi nms sh -c \
+    'mkdir -p /etc/sipha-nms && cat >/etc/sipha-nms/sipha_alerts.yml'
+  xi nms sh -c 'cat >/etc/sipha-nms/prometheus.yml' <<YAML
+# lab/lab.sh: the lab's NMS
+global:
+  scrape_interval: 2s
+  evaluation_interval: 2s
+rule_files: [/etc/sipha-nms/sipha_alerts.yml]
+scrape_configs:
+  - job_name: sip_hosts
+    static_configs:
+      - targets: ["198.18.4.11:9100", "198.18.4.12:9100"]
+YAML
+  x nms pkill -x prometheus >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do x nms pgrep -x prometheus >/dev/null || break; sleep 0.1; done
+  podman exec -d sipha-lab-nms prometheus --config.file=/etc/sipha-nms/prometheus.yml \
+    --storage.tsdb.path=/var/lib/sipha-nms --web.listen-address="$NMS:9090" --log.level=warn >/dev/null
+  for _ in $(seq 1 100); do
+    python3 "$here/prom.py" "http://$NMS:9090" ready >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  die "Prometheus on the NMS ($NMS:9090) did not become ready"
+}
+
 gateways_ready() {  # each VRRP gateway answers from its master (r1, r1, r2)
   local net master ok
   for net in 1 2 3; do
@@ -241,6 +286,8 @@ scs() {  # host initial-role: the management layer's stand-in; it alone decides 
   # (benchmarks/bench.py s) rolls out with sip_vip_agent_user: lca and runs the program as it, through the role's
   # sudo rule
   x "$1" sh -c "id -u lca >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin lca"
+  # the monitoring system's account (NRPE runs its checks as nagios): sip_vip_monitor_user gives it sipha-vip check
+  x "$1" sh -c "id -u nagios >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin nagios"
   xi "$1" install -m 0755 /dev/stdin /usr/local/sbin/sipha-lab-scs <<'SH'
 #!/bin/sh
 # Lab stand-in for the management layer (SCS/LCA): it records this host's role and runs sipha-vip as the reaction.
@@ -333,7 +380,7 @@ YAML
 }
 
 down() {
-  for name in sip-a sip-b r1 r2 phone1 phone2 scs; do podman rm -f -t 1 "sipha-lab-$name" >/dev/null 2>&1 || true; done
+  for name in sip-a sip-b r1 r2 phone1 phone2 scs nms; do podman rm -f -t 1 "sipha-lab-$name" >/dev/null 2>&1 || true; done
   "$here/network.sh" down sipha-lab-sip sipha-lab-data sipha-lab-dev1 sipha-lab-dev2 sipha-lab-transit
   rm -f "$inventory"
   log "lab down"
@@ -349,6 +396,7 @@ status() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  nms) nms ;;
   garp) [ $# -eq 3 ] || die "usage: $0 garp r1|r2 honour|ignore"; garp "$2" "$3" ;;
   status) status ;;
   power) [ $# -eq 3 ] || die "usage: $0 power r1|r2 off|on"; power "$2" "$3" ;;
@@ -360,5 +408,5 @@ case "${1:-}" in
     x "$2" /usr/local/sbin/sipha-lab-scs primary --quiet
     x "$other" /usr/local/sbin/sipha-lab-scs backup --quiet
     ;;
-  *) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -9,6 +9,10 @@
 #   lab/run.sh drill [ROUNDS]
 #                      the full single-failure drill (failure_drill.yml: every failure ROUNDS times, default 3)
 #                      on a rolled-out lab with r2 ignoring gratuitous ARP; prints the per-failure table
+#   lab/run.sh monitoring
+#                      on a rolled-out lab: sipha-vip check on each host and the NMS's Prometheus alerts, for a
+#                      healthy pair and each induced fault (split brain, drift, VIP on no host, a router locked out,
+#                      the marking table gone, a router powered off); outputs in lab/.state/monitoring
 #   lab/run.sh test    what `make test` runs: the same from a clean lab, plus validate.yml against an induced
 #                      both-hosts-hold-the-VIP and a router left with the old MAC, then every AWX job template
 #                      through ansible-runner (lab/awx_jobs.py); tears the lab down
@@ -233,6 +237,131 @@ awx_jobs() {  # every AWX job template through ansible-runner transmit | worker 
   fi
 }
 
+PROM=http://198.18.4.6:9090   # the lab's NMS (lab/lab.sh nms)
+
+health() {  # label host expected-exit regex [switch]: sipha-vip [switch] check on host as the monitoring account
+  # (nagios, through the role's sudo rule, as NRPE runs it); its output kept in $state/monitoring/; judged
+  local label=$1 h=$2 want=$3 pattern=$4 out rc start took switch=()
+  [ -n "${5:-}" ] && switch=("$5")
+  mkdir -p "$state/monitoring"
+  start=$(now_ms)
+  set +e
+  out=$(podman exec -u nagios "sipha-lab-$h" /usr/bin/sudo -n /usr/local/sbin/sipha-vip "${switch[@]}" check 2>&1)
+  rc=$?
+  set -e
+  took=$(( $(now_ms) - start ))
+  printf '$ sudo -n sipha-vip %scheck   (as nagios on %s, %s: exit %d, %d ms)\n%s\n' "${5:+$5 }" "$h" "$label" "$rc" \
+    "$took" "$out" \
+    >"$state/monitoring/$label-$h.txt"
+  [ "$rc" = "$want" ] || { echo "$out" >&2; die "sipha-vip check on $h ($label) exited $rc, expected $want"; }
+  tr '\n' ' ' <<<"$out" | grep -qE -- "$pattern" \
+    || { echo "$out" >&2; die "sipha-vip check on $h ($label) does not say /$pattern/"; }
+  # the monitoring-plugins bound (monitor.timeout_ms, 10 s by default), judged from outside
+  [ "$took" -le 11000 ] || die "sipha-vip check on $h ($label) took $took ms, more than its bound"
+  log "check $label on $h: exit $rc in $took ms: $(head -n1 <<<"$out" | cut -d'|' -f1 | cut -c1-150)"
+}
+
+health_eventually() {  # label host regex: the check says OK (and matches) within 60 s, re-run every 2 s
+  local deadline=$(( $(date +%s) + 60 ))
+  until podman exec -u nagios "sipha-lab-$2" /usr/bin/sudo -n /usr/local/sbin/sipha-vip check 2>&1 \
+      | tr '\n' ' ' | grep -qE -- "$3"; do
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    sleep 2
+  done
+  health "$1" "$2" 0 "$3"
+}
+
+alert() {  # name firing|gone label=value...: the NMS's Prometheus has the alert firing, or no longer has it
+  local name=$1 mode=$2 out
+  shift 2
+  out=$(python3 "$here/prom.py" "$PROM" wait-alert "$name" "$mode" 90 "$@") \
+    || { echo "$out" >&2; die "Prometheus: alert $name not $mode within 90 s"; }
+  log "Prometheus: $name $mode after $(cut -d: -f1 <<<"$out")"
+  echo "$name $mode ($*): $out" >>"$state/monitoring/alerts.txt"
+}
+
+monitoring() {  # sipha-vip check and the Prometheus alerts on the live pair, each fault induced and healed
+  local held other nic_other keys=/var/lib/sipha-flush/.ssh/authorized_keys addr_other h
+  held=$(holder); other=sip-a; [ "$held" = sip-a ] && other=sip-b
+  nic_other=$(nic_on "$other" 198.18.1.0/24)
+  mkdir -p "$state/monitoring" "$state/logs"; : >"$state/monitoring/alerts.txt"
+  # a live pair: a SIP responder on the VIP of each host (the SIP Server's stand-in) answers the OPTIONS keepalives
+  # phone1 sends (10/s) the whole time, so the holder's marking rules count its answers
+  for h in sip-a sip-b; do
+    podman exec -i "sipha-lab-$h" sh -c 'mkdir -p /run/sipha-mon && cat >/run/sipha-mon/responder.py' \
+      <"$ROOT/playbooks/files/sipha_sip_responder.py"
+    podman exec -d "sipha-lab-$h" python3 /run/sipha-mon/responder.py 198.18.1.10 "$h" /run/sipha-mon/responder.log 600 \
+      >/dev/null
+  done
+  podman exec -i sipha-lab-phone1 sh -c 'mkdir -p /run/sipha-mon && cat >/run/sipha-mon/options.xml' \
+    <"$ROOT/playbooks/files/sipha_options.xml"
+  podman exec -d sipha-lab-phone1 timeout 600 sipp -sf /run/sipha-mon/options.xml -r 10 -rp 1000 -m 6000 -t u1 \
+    -i 198.18.2.50 -p 5071 -nostdin -timeout 600 198.18.1.10:5060 >/dev/null
+  # both hosts' metrics reach Prometheus through node_exporter (the refresh timer writes them every 10 s)
+  python3 "$here/prom.py" "$PROM" wait-query 'sipha_check_status{pair="lab-pair"}' 60 2 >/dev/null \
+    || die "Prometheus has no sipha_check_status of both hosts within 60 s"
+  health_eventually healthy "$held" '^SIPHA-VIP OK .*holds 198\.18\.1\.10.*marking: table inet sipha_qos present, [1-9]'
+  health healthy "$other" 0 '^SIPHA-VIP OK .*standby; 198\.18\.1\.10 is held by'
+  alert SiphaVipSplitBrain gone pair=lab-pair
+
+  # split brain: the other host takes the VIP silently (the old primary cut off from the management layer)
+  ansible -i "$inventory" "$other" -b -m sipha.network.vip -a "vip=198.18.1.10 interface=$nic_other announce=never" \
+    >/dev/null
+  health split-brain "$other" 2 '^SIPHA-VIP CRITICAL .*split brain'
+  health split-brain "$held" 2 '^SIPHA-VIP CRITICAL .*split brain'
+  alert SiphaVipSplitBrain firing pair=lab-pair
+  # drift at the same time: a route to a SIP device network vanishes from the other host
+  podman exec "sipha-lab-$other" ip -4 route del 198.18.3.0/24
+  health drift "$other" 2 'route 198\.18\.3\.0/24 via 198\.18\.1\.254 .*: missing'
+  alert SiphaDesignDrift firing "host=$other" severity=critical
+  # the reconcile (site.yml: the management layer's stand-in says $held is primary) releases the VIP on $other, and
+  # the rollout puts the route back
+  playbook site "$state/logs/site-reconcile.log" \
+    || { tail -30 "$state/logs/site-reconcile.log" >&2; die "site.yml (reconcile) failed"; }
+  [ "$(holders)" = "$held" ] || die "the reconcile left the VIP on '$(holders)'"
+  alert SiphaVipSplitBrain gone pair=lab-pair
+  alert SiphaDesignDrift gone "host=$other"
+  health reconciled "$other" 0 '^SIPHA-VIP OK .*standby'
+
+  # the VIP on no host: the holder loses it silently
+  ansible -i "$inventory" "$held" -b -m sipha.network.vip \
+    -a "vip=198.18.1.10 interface=$(nic_on "$held" 198.18.1.0/24) state=absent" >/dev/null
+  health no-holder "$other" 2 '^SIPHA-VIP CRITICAL .*held by no host'
+  alert SiphaVipOnNoHost firing pair=lab-pair
+  podman exec "sipha-lab-$held" /usr/local/sbin/sipha-vip --quiet up
+  alert SiphaVipOnNoHost gone pair=lab-pair
+
+  # the standby locked out of r1's flush account (r1 no longer accepts its address in from=)
+  addr_other=$(podman exec "sipha-lab-$other" ip -4 -o address show dev "$nic_other" | awk '{print $4}' | cut -d/ -f1 \
+    | head -n1)
+  podman exec sipha-lab-r1 cp -p "$keys" "$keys.lab"
+  podman exec sipha-lab-r1 sed -i "s/${addr_other//./\\.}\([,\"]\)/198.18.1.250\1/" "$keys"
+  # the warm connection logged in before: it still carries a flush, so the plain check stays OK; a fresh login (the
+  # check's --fresh, and the refresh timer's every monitor.fresh_probe_s: 30 s in the lab) proves the account itself
+  health locked-out-warm "$other" 0 'router r1: flushable \(warm'
+  health locked-out "$other" 2 'router r1: cannot be flushed from this host: .*authentication failed' --fresh
+  alert SiphaRouterNotFlushable firing "host=$other" router=r1
+  podman exec sipha-lab-r1 mv "$keys.lab" "$keys"
+  alert SiphaRouterNotFlushable gone "host=$other" router=r1
+
+  # the marking table unloaded on the holder; the boot unit puts it back
+  podman exec "sipha-lab-$held" nft delete table inet sipha_qos
+  health no-marking "$held" 2 'marking: the marking table inet sipha_qos is not loaded'
+  alert SiphaMarkingTableMissing firing "host=$held"
+  podman exec "sipha-lab-$held" systemctl restart sipha-qos.service
+  alert SiphaMarkingTableMissing gone "host=$held"
+
+  # a router that does not answer at all (r2 powered off): the check still ends within its bound, and names it
+  "$here/lab.sh" power r2 off
+  health router-off "$other" 2 'router r2: cannot be flushed from this host'
+  "$here/lab.sh" power r2 on
+  # r2 is back once it answers ARP again and its sshd runs: both hosts OK again within a minute
+  for h in sip-a sip-b; do health_eventually healed "$h" '^SIPHA-VIP OK'; done
+  podman exec sipha-lab-phone1 pkill -INT sipp || true
+  for h in sip-a sip-b; do podman exec "sipha-lab-$h" pkill -f /run/sipha-mon/responder.py || true; done
+  log "monitoring: every induced fault named by sipha-vip check and alerted by Prometheus; outputs in $state/monitoring"
+}
+
 negative_checks() {
   local held other mac_other h
   held=$(holder); other=sip-a; [ "$held" = sip-a ] && other=sip-b
@@ -293,6 +422,11 @@ TXT
     failure_drill full "${2:-3}" -e sipha_drill_hold_s=4
     log "the table is in $state/failure-drill-full.md (figures: failure-drill-full.json); the lab is still up"
     ;;
+  monitoring)
+    # on a rolled-out lab (make demo): sipha-vip check and the NMS's alerts, each fault induced and healed
+    use_venv
+    monitoring
+    ;;
   bench-rollout)
     # site.yml cold (each on a fresh lab) and its changed=0 re-runs, N rounds: medians and p95 (benchmarks/results.md)
     use_venv
@@ -337,9 +471,10 @@ TXT
     "$here/lab.sh" garp r2 ignore
     drill -e sipha_drill_switchovers=2 -e sipha_drill_max_outage_ms=100
     failure_drill short 1
+    monitoring
     negative_checks
     awx_jobs
     "$here/lab.sh" down
     ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
