@@ -166,9 +166,9 @@ def _takeover(facts: Facts, limits: Facts) -> t.List[Finding]:
 
 def judge(facts: Facts, limits: Facts) -> t.List[Finding]:
     """Every finding, in the order of the output. ``limits``: the monitor section (thresholds)."""
-    if facts.get("config_error"):
-        return [Finding("config", CRITICAL, "the takeover program's config cannot be used: %s" % facts["config_error"])]
-    out = _vip(facts) + _routers(facts) + _design(facts) + _marking(facts, limits) + _takeover(facts, limits)
+    out = [Finding("config", CRITICAL, "the takeover program's config does not fit this host: %s"
+                   % facts["config_error"])] if facts.get("config_error") else []
+    out += _vip(facts) + _routers(facts) + _design(facts) + _marking(facts, limits) + _takeover(facts, limits)
     for part in facts.get("unfinished") or []:
         out.append(Finding("check", UNKNOWN, "%s did not finish within the check's bound of %d ms"
                            % (part, limits["timeout_ms"])))

@@ -159,6 +159,7 @@ def _remembered(state_dir: str, key: str) -> t.Any:
 def _remember(state_dir: str, key: str, value: t.Any) -> None:
     """Keep ``key`` in monitor.json (its own lock, never the takeover lock)."""
     path = os.path.join(state_dir, STATE_NAME)
+    os.makedirs(state_dir, mode=0o700, exist_ok=True)
     held = lock.acquire(state_dir, 1.0, MONITOR_LOCK)
     try:
         try:

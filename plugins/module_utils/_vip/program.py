@@ -886,9 +886,14 @@ def main(argv: t.Optional[t.List[str]] = None, t0: t.Optional[float] = None, e0:
     except ConfigProblem as problem:
         log.step("config invalid" if problem.readable else "config unreadable", str(problem), warning=True)
         if options.command == "check":
-            write_out("stdout", "SIPHA-VIP CRITICAL - the takeover program's config cannot be used: %s\n"
-                      % str(problem).replace("|", "/"))
-            return health.CRITICAL
+            # a config this account cannot read says nothing of the pair (run the check as root); a missing or bad
+            # one means the takeover cannot run
+            state = health.UNKNOWN if not problem.readable and not problem.torn else health.CRITICAL
+            write_out("stdout", "SIPHA-VIP %s - the takeover program's config cannot be used: %s%s\n" % (
+                health.NAMES[state], str(problem).replace("|", "/"),
+                " (run the check as root, e.g. through the sudo rule of sip_vip_monitor_user)"
+                if state == health.UNKNOWN else ""))
+            return state
         record = up_from_copy(options, log, run_dir, str(problem)) \
             if problem.torn and options.command == "up" and head is None else None
         if record is None:
