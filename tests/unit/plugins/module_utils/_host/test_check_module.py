@@ -89,3 +89,24 @@ def test_a_design_error_names_the_field_and_reads_nothing(run_module):
     bad = dict(DESIGN, sip_gateway="192.0.2.1")
     result = run_module(run_host_check, {"design": bad})
     assert result.failed and result.get("field", "").startswith("sip_gateway")
+
+
+def test_expected_is_what_the_modules_build_with_this_hosts_nic_names(run_module, parts):
+    """What the role leaves for the monitoring check: the design's objects on eth0/eth1, loadable by the check."""
+    from ansible_collections.sipha.network.plugins.module_utils._model import expect
+
+    result = run_module(run_host_check, {"design": DESIGN, "arp_sysctl": {"rp_filter": 1}})
+    expected = result["expected"]
+    assert expected["addresses"] == [{"dev": "eth0", "address": "198.51.100.11/25"},
+                                     {"dev": "eth1", "address": "192.0.2.21/24"}]
+    assert [(r["table"], r["dst"], r["dev"], r["gateway"]) for r in expected["routes"]] == [
+        (254, "0.0.0.0/0", "eth1", "192.0.2.1"), (254, "203.0.113.0/24", "eth0", "198.51.100.1"),
+        (100, "198.51.100.0/25", "eth0", None), (100, "0.0.0.0/0", "eth0", "198.51.100.1")]
+    assert [(r["priority"], r["src"]) for r in expected["rules"]] == [(1000, "198.51.100.11/32"),
+                                                                     (1001, "198.51.100.10/32")]
+    assert expected["sysctls"] == {"eth0/arp_announce": 2, "eth0/arp_ignore": 1, "eth0/promote_secondaries": 1,
+                                   "eth0/rp_filter": 1, "eth1/arp_announce": 2, "eth1/arp_ignore": 1,
+                                   "eth1/rp_filter": 1}
+    assert len(expect.load_network(expected).routes) == 4
+    without = run_module(run_host_check, {"design": DESIGN, "dual_nic": {"promote_secondaries": False}})
+    assert "eth0/promote_secondaries" not in without["expected"]["sysctls"]
