@@ -204,4 +204,3 @@ def marking_packets(ruleset: t.Any) -> int:
             if isinstance(counter, dict):
                 total += int(counter.get("packets", 0))
     return total
-

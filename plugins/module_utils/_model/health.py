@@ -59,8 +59,8 @@ def _vip(facts: Facts) -> t.List[Finding]:
         return [Finding("vip", CRITICAL, "%s is held by no host: nothing answered an ARP probe for it on %s"
                         % (vip, nic))]
     if len(others) > 1:
-        return [Finding("vip", CRITICAL, "split brain: %d hosts answer for %s (%s)" % (len(others), vip,
-                                                                                     ", ".join(others)))]
+        return [Finding("vip", CRITICAL, "split brain: %d hosts answer for %s (%s)"
+                        % (len(others), vip, ", ".join(others)))]
     return [Finding("vip", OK, "standby; %s is held by %s" % (vip, others[0]))]
 
 

@@ -129,12 +129,19 @@ def _sysctl(nic: str, setting: str) -> t.Optional[int]:
         return None
 
 
+def _installed(config: VipConfig, name: str, facts: t.Dict[str, t.Any], key: str,
+               blank: t.Dict[str, t.Any]) -> t.Optional[str]:
+    """The path of a role's expectation (monitor.expect_dir/name) with ``facts[key]`` started as ``blank``; None
+    (and ``facts[key]`` None: not checked) when the role left none."""
+    path = os.path.join(config.monitor.expect_dir, name)
+    facts[key] = dict(blank) if os.path.exists(path) else None
+    return path if facts[key] is not None else None
+
+
 def _network_part(config: VipConfig, bound: Bound, facts: t.Dict[str, t.Any]) -> None:
-    path = os.path.join(config.monitor.expect_dir, "network.json")
-    if not os.path.exists(path):
-        facts["network"] = None
+    path = _installed(config, "network.json", facts, "network", {"error": None})
+    if path is None:
         return
-    facts["network"] = {"error": None}
     try:
         wanted = expect.load_network(_read_json(path))
         drift = expect.network_drift(wanted, _ip_json(bound, ["addr", "show"]),
@@ -188,11 +195,9 @@ def marking_idle(state_dir: str, table: str, packets: int, now: float) -> t.Opti
 
 
 def _marking_part(config: VipConfig, bound: Bound, facts: t.Dict[str, t.Any]) -> None:
-    path = os.path.join(config.monitor.expect_dir, "marking.json")
-    if not os.path.exists(path):
-        facts["marking"] = None
+    path = _installed(config, "marking.json", facts, "marking", {"table": "?", "present": None, "error": None})
+    if path is None:
         return
-    facts["marking"] = {"table": "?", "present": None, "error": None}
     try:
         wanted = expect.load_marking(_read_json(path))
     except (OSError, ValueError, DesignError) as error:

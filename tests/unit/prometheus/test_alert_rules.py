@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 
-import pytest
 import yaml
 
 from ansible_collections.sipha.network.plugins.module_utils._model import health

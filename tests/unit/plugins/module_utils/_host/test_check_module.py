@@ -102,8 +102,8 @@ def test_expected_is_what_the_modules_build_with_this_hosts_nic_names(run_module
     assert [(r["table"], r["dst"], r["dev"], r["gateway"]) for r in expected["routes"]] == [
         (254, "0.0.0.0/0", "eth1", "192.0.2.1"), (254, "203.0.113.0/24", "eth0", "198.51.100.1"),
         (100, "198.51.100.0/25", "eth0", None), (100, "0.0.0.0/0", "eth0", "198.51.100.1")]
-    assert [(r["priority"], r["src"]) for r in expected["rules"]] == [(1000, "198.51.100.11/32"),
-                                                                     (1001, "198.51.100.10/32")]
+    assert [(r["priority"], r["src"]) for r in expected["rules"]] == [
+        (1000, "198.51.100.11/32"), (1001, "198.51.100.10/32")]
     assert expected["sysctls"] == {"eth0/arp_announce": 2, "eth0/arp_ignore": 1, "eth0/promote_secondaries": 1,
                                    "eth0/rp_filter": 1, "eth1/arp_announce": 2, "eth1/arp_ignore": 1,
                                    "eth1/rp_filter": 1}

@@ -116,8 +116,8 @@ NETNS = os.geteuid() == 0 and shutil.which("unshare") is not None
 @pytest.mark.skipif(not NETNS, reason="needs root and unshare --net")
 @pytest.mark.parametrize("breaking, drift", [
     ("", []),
-    ("ip route del 198.18.9.0/24", [("critical", "route 198.18.9.0/24 via 198.51.100.1 dev sip0 src 198.51.100.11: "
-                                                  "missing")]),
+    ("ip route del 198.18.9.0/24",
+     [("critical", "route 198.18.9.0/24 via 198.51.100.1 dev sip0 src 198.51.100.11: missing")]),
     ("ip rule del priority 1001", [("critical", "rule 1001: from 198.51.100.10 lookup sipha_sip: missing")]),
     ("ip route del default table 100", [("critical", "route default via 198.51.100.1 dev sip0 table sipha_sip: "
                                                      "missing")]),
