@@ -9,7 +9,7 @@ set -euo pipefail
 what=${1:-all}
 mkdir -p "$CACHE"
 
-APT_PACKAGES="podman runc catatonit debootstrap nftables tcpdump shellcheck iptables netavark aardvark-dns conmon containernetworking-plugins rsync git make libwrap0 openssl"
+APT_PACKAGES="podman runc catatonit debootstrap nftables tcpdump shellcheck iptables netavark aardvark-dns conmon containernetworking-plugins rsync git make libwrap0 openssl chromium chromium-driver"
 
 system() {
   local missing=()
@@ -76,48 +76,42 @@ python_env() {
   install -D -m 0644 "$ROOT/ci/get_pip_24_2.py" "$HOME/.ansible/test/cache/get_pip_24_2.py"
 }
 
-# Debian's own sshd and sftp-server for the device simulator's OpenSSH front (tests/devsim/sshd.py), extracted
-# into the cache, never installed: nothing listens on this machine's port 22. Cached by the package version.
-sshd_front() {
-  local want have dir="$CACHE/sshd"
-  want=$(apt-cache policy openssh-server | awk '/Candidate:/ {print $2}')
+# Debian packages extracted into a directory of the cache, never installed (nothing of them runs on this machine
+# as a service). Cached by the candidate version of the first package.
+extract_debs() {  # dir check-file package...: extract the packages' candidate version into dir when not done yet
+  local dir=$1 check=$2 want have tmp pkg
+  shift 2
+  want=$(apt-cache policy "$1" | awk '/Candidate:/ {print $2}')
   have=$(cat "$dir/.version" 2>/dev/null || true)
-  if [ -z "$want" ] || [ "$want" = "(none)" ]; then die "apt has no openssh-server candidate"; fi
-  if [ "$have" != "$want" ] || [ ! -x "$dir/usr/sbin/sshd" ] || [ ! -x "$dir/usr/lib/openssh/sftp-server" ]; then
-    log "sshd front: extracting openssh-server $want"
-    local tmp
-    tmp=$(mktemp -d)
-    (cd "$tmp" && apt-get download -q "openssh-server=$want" "openssh-sftp-server=$want" 2>/dev/null >/dev/null) \
-      || (apt-get update -q >/dev/null && cd "$tmp" && apt-get download -q "openssh-server=$want" \
-          "openssh-sftp-server=$want" >/dev/null 2>&1) || die "cannot download openssh-server $want"
-    rm -rf "$dir" && mkdir -p "$dir"
-    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$dir"; done
-    rm -rf "$tmp"
-    "$dir/usr/sbin/sshd" -V 2>&1 | grep -q OpenSSH || die "the extracted sshd does not run"
-    echo "$want" >"$dir/.version"
-  fi
+  if [ -z "$want" ] || [ "$want" = "(none)" ]; then die "apt has no $1 candidate"; fi
+  if [ "$have" = "$want" ] && [ -x "$dir/$check" ]; then return 0; fi
+  log "extracting $* $want into $dir"
+  tmp=$(mktemp -d)
+  local versioned=()
+  for pkg in "$@"; do versioned+=("$pkg=$want"); done
+  (cd "$tmp" && apt-get download -q "${versioned[@]}" 2>/dev/null >/dev/null) \
+    || (apt-get update -q >/dev/null && cd "$tmp" && apt-get download -q "${versioned[@]}" >/dev/null 2>&1) \
+    || die "cannot download $* $want"
+  rm -rf "$dir" && mkdir -p "$dir"
+  for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$dir"; done
+  rm -rf "$tmp"
+  echo "$want" >"$dir/.version"
 }
 
-# Debian's Prometheus (promtool for the alert rules' unit tests; the server for the lab's monitoring test), extracted
-# into the cache, never installed: no service starts on this machine. Cached by the package version.
+# Debian's own sshd and sftp-server for the device simulator's OpenSSH front (tests/devsim/sshd.py), extracted
+# into the cache: nothing listens on this machine's port 22.
+sshd_front() {
+  extract_debs "$CACHE/sshd" usr/lib/openssh/sftp-server openssh-server openssh-sftp-server
+  [ -x "$CACHE/sshd/usr/sbin/sshd" ] || die "openssh-server has no sshd"
+  "$CACHE/sshd/usr/sbin/sshd" -V 2>&1 | grep -q OpenSSH || die "the extracted sshd does not run"
+}
+
+# Debian's Prometheus: promtool for the alert rules' unit tests, the server for the lab's monitoring test (in the
+# NMS container); no service starts on this machine.
 prometheus_tools() {
-  local want have dir="$CACHE/prometheus"
-  want=$(apt-cache policy prometheus | awk '/Candidate:/ {print $2}')
-  have=$(cat "$dir/.version" 2>/dev/null || true)
-  if [ -z "$want" ] || [ "$want" = "(none)" ]; then die "apt has no prometheus candidate"; fi
-  if [ "$have" != "$want" ] || [ ! -x "$dir/usr/bin/promtool" ] || [ ! -x "$dir/usr/bin/prometheus" ]; then
-    log "prometheus: extracting prometheus $want"
-    local tmp
-    tmp=$(mktemp -d)
-    (cd "$tmp" && apt-get download -q "prometheus=$want" 2>/dev/null >/dev/null) \
-      || (apt-get update -q >/dev/null && cd "$tmp" && apt-get download -q "prometheus=$want" >/dev/null 2>&1) \
-      || die "cannot download prometheus $want"
-    rm -rf "$dir" && mkdir -p "$dir"
-    dpkg -x "$tmp"/prometheus_*.deb "$dir"
-    rm -rf "$tmp"
-    "$dir/usr/bin/promtool" --version 2>&1 | grep -q '^promtool' || die "the extracted promtool does not run"
-    echo "$want" >"$dir/.version"
-  fi
+  extract_debs "$CACHE/prometheus" usr/bin/promtool prometheus
+  [ -x "$CACHE/prometheus/usr/bin/prometheus" ] || die "the prometheus package has no server binary"
+  "$CACHE/prometheus/usr/bin/promtool" --version 2>&1 | grep -q '^promtool' || die "the extracted promtool does not run"
 }
 
 case "$what" in
