@@ -51,10 +51,21 @@ rollout() {  # site.yml cold, then again (must change nothing); sets cold_ms and
   [ "$rerun_changed" -eq 0 ] || { grep -B3 '^changed' "$state/logs/site-rerun.log" >&2; die "site.yml re-run changed $rerun_changed tasks"; }
 }
 
+report_check() {  # html: the drill's report in headless Chromium (lab/report_check.py): no console error, every figure
+  # equal to its records file, a timeline per client or path, the topology; a screenshot kept in $CACHE/artifacts
+  local html=$1 name
+  name=$(basename "$html" .html)
+  python "$here/report_check.py" "$html" "${html%.html}.json" "$CACHE/artifacts/$name.png" \
+    || die "the report $html failed its browser check"
+  cp "$html" "${html%.html}.json" "$CACHE/artifacts/"
+}
+
 drill() {  # extra ansible args
-  playbook failover_drill "$state/logs/drill.log" -e "sipha_drill_summary_file=$state/drill-summary.txt" "$@" \
+  playbook failover_drill "$state/logs/drill.log" -e "sipha_drill_summary_file=$state/drill-summary.txt" \
+    -e "sipha_drill_report_file=$state/drill-report.html" "$@" \
     || { tail -30 "$state/logs/drill.log" >&2; die "the failover drill failed"; }
   cat "$state/drill-summary.txt"
+  report_check "$state/drill-report.html"
 }
 
 expect_validate_failure() {  # what-was-induced expected-text
@@ -221,9 +232,11 @@ failure_drill() {  # label rounds [ansible args]: every single failure, rounds t
   failures=$(python3 -c 'import json, sys; print(json.dumps({"sipha_drill_failures": ["router_off",
     "primary_sip_nic", "primary_data_nic", "backup_sip_nic", "backup_data_nic", "vlan_split"] * int(sys.argv[1])}))' "$rounds")
   playbook failure_drill "$state/logs/failure-drill-$label.log" -e "$failures" \
-    -e "sipha_drill_summary_file=$state/failure-drill-$label.md" "$@" \
+    -e "sipha_drill_summary_file=$state/failure-drill-$label.md" \
+    -e "sipha_drill_report_file=$state/failure-drill-$label-report.html" "$@" \
     || { tail -30 "$state/logs/failure-drill-$label.log" | cut -c1-2000 >&2; die "the single-failure drill ($label) failed"; }
   cat "$state/failure-drill-$label.md"
+  report_check "$state/failure-drill-$label-report.html"
 }
 
 awx_jobs() {  # every AWX job template through ansible-runner transmit | worker | process, in the EE (lab/awx_jobs.py)

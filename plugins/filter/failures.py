@@ -27,12 +27,7 @@ def failure_report(timeline: t.Any, logs: t.Any, goal_ms: t.Any = 1000, seed_ms:
     if not isinstance(timeline, list) or not isinstance(logs, dict):
         raise DesignError("timeline", "must be the timeline program's list, with logs a mapping of path to logs",
                           show_value=False)
-    paths: t.Dict[str, t.Dict[str, t.Any]] = {}
-    for name, spec in logs.items():
-        answers: t.List[t.Tuple[float, int]] = []
-        for index, text in enumerate(spec["logs"]):
-            answers += _failures.parse(text, "%s log %d" % (name, index)).get(spec["peer"], [])
-        paths[name] = {"answers": sorted(answers)}
+    paths = {name: {"answers": answers} for name, answers in _failures.path_answers(logs).items()}
     done = [dict(episode) for episode in timeline if "restored" in episode]
     for episode, following in zip(done, done[1:]):   # a restore's window runs until the next failure begins
         episode["end"] = max(episode["end"], following.get("failed_cmd", following["failed"]))

@@ -8,7 +8,8 @@ sipp's Call-IDs start with the call number. Containers and hosts with synchronis
 comparable epochs. Figures:
 
 * ``outage_ms`` - from the switchover's start to the first answer from the new holder;
-* ``gap_ms`` - the longest silence (no answer from any host) around the switchover: what a client sees;
+* ``gap_ms`` - the longest silence (no answer from any host) around the switchover: what a client sees
+  (``gap_from_epoch``, ``gap_to_epoch``: the answers before and after it);
 * ``lost`` - OPTIONS sent that no host answered.
 
 Private module: no compatibility promise outside this collection.
@@ -47,7 +48,8 @@ def outage(logs: t.Mapping[str, str], start: float, new_holder: str, sent: int) 
     last_before = before[-1][0] if before else None
     # the longest silence between the last answer before the start and the first from the new holder
     window = [a[0] for a in answers if last_before is not None and last_before <= a[0] <= (first_new or a[0])]
-    gap = max((b - a for a, b in zip(window, window[1:])), default=0.0)
+    silence = max(zip(window, window[1:]), key=lambda pair: pair[1] - pair[0], default=None)
+    gap = silence[1] - silence[0] if silence else 0.0
     answered = {call for _epoch, _host, call in answers}
     return {
         "outage_ms": round((first_new - start) * 1000.0, 1) if first_new is not None else None,
@@ -56,5 +58,7 @@ def outage(logs: t.Mapping[str, str], start: float, new_holder: str, sent: int) 
         "sent": sent,
         "answered_by": {host: sum(1 for a in answers if a[1] == host) for host in sorted(logs)},
         "first_new_epoch": first_new,
+        "gap_from_epoch": silence[0] if silence else None,
+        "gap_to_epoch": silence[1] if silence else None,
         "recovered": first_new is not None,
     }

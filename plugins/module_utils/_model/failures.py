@@ -9,7 +9,8 @@ line per answer, ``<epoch> <peer> <slot>``: a slot is 1/rate s of the wall clock
 pair merge into one record per path. For each episode and path:
 
 * ``outage_ms`` - the longest silence (no answer) from the last answer before the failure to the restore, or to
-  the end of the episode when the path never came back (``recovered`` false);
+  the end of the episode when the path never came back (``recovered`` false); ``outage_from_epoch`` and
+  ``outage_to_epoch`` say where it lies;
 * ``after_decision_ms`` - for a primary-side failure, from the management layer's decision (its switchover
   command starting) to the path's first answer after it, when the path was silent at the decision;
 * ``lost`` - slots between the answers of the window that got no answer;
@@ -26,7 +27,7 @@ import typing as t
 
 from ansible_collections.sipha.network.plugins.module_utils._model.errors import DesignError
 
-__all__ = ["EPISODES", "FAILURES", "episodes", "parse", "path_figures", "report", "summary", "table"]
+__all__ = ["EPISODES", "FAILURES", "episodes", "parse", "path_answers", "path_figures", "report", "summary", "table"]
 
 #: what each failure does: the drill's action (inventory argv template), its restore, which side it hits
 FAILURES: t.Dict[str, t.Dict[str, t.Any]] = {
@@ -87,6 +88,18 @@ def parse(text: str, where: str) -> t.Dict[str, t.List[t.Tuple[float, int]]]:
     return out
 
 
+def path_answers(logs: t.Mapping[str, t.Mapping[str, t.Any]]) -> t.Dict[str, t.List[t.Tuple[float, int]]]:
+    """Path name -> ``peer`` and ``logs`` (the probes' log texts) -> path name -> the peer's answers (epoch, slot),
+    oldest first, every log of the path merged."""
+    out: t.Dict[str, t.List[t.Tuple[float, int]]] = {}
+    for name, spec in logs.items():
+        answers: t.List[t.Tuple[float, int]] = []
+        for index, text in enumerate(spec["logs"]):
+            answers += parse(text, "%s log %d" % (name, index)).get(spec["peer"], [])
+        out[name] = sorted(answers)
+    return out
+
+
 def path_figures(answers: t.Sequence[t.Tuple[float, int]], start: float, end: float,
                  decision: t.Optional[float] = None, rate: float = 100.0, from_start: bool = False
                  ) -> t.Dict[str, t.Any]:
@@ -102,14 +115,16 @@ def path_figures(answers: t.Sequence[t.Tuple[float, int]], start: float, end: fl
     reconnects = sum(1 for a in answers if a[1] < 0 and start <= a[0] < end)
     if previous is None:
         return {"outage_ms": None, "recovered": False, "lost": None, "after_decision_ms": None,
-                "reconnects": reconnects, "note": "no answer before the failure"}
+                "reconnects": reconnects, "note": "no answer before the failure", "outage_from_epoch": None,
+                "outage_to_epoch": None}
     if from_start and previous[0] < start - 1.0 / rate * 3:
         previous = (start, inside[0][1] - 1 if inside else previous[1])
     chain = [previous] + inside
-    gaps = [b[0] - a[0] for a, b in zip(chain, chain[1:])]
     recovered = bool(inside) and end - inside[-1][0] < 1.0
     tail = end - chain[-1][0]
-    outage = max(gaps + ([tail] if not recovered else []), default=0.0)
+    silences = [(a[0], b[0]) for a, b in zip(chain, chain[1:])] + ([(chain[-1][0], end)] if not recovered else [])
+    longest = max(silences, key=lambda span: span[1] - span[0], default=None)
+    outage = longest[1] - longest[0] if longest else 0.0
     slots = sorted({a[1] for a in chain})
     lost = sum(max(0, b - a - 1) for a, b in zip(slots, slots[1:]))
     if not recovered:
@@ -121,7 +136,8 @@ def path_figures(answers: t.Sequence[t.Tuple[float, int]], start: float, end: fl
         if silent and at < len(epochs) and epochs[at] < end:
             after = round((epochs[at] - decision) * 1000.0, 1)
     return {"outage_ms": round(outage * 1000.0, 1), "recovered": recovered, "lost": lost,
-            "after_decision_ms": after, "reconnects": reconnects}
+            "after_decision_ms": after, "reconnects": reconnects,
+            "outage_from_epoch": longest[0] if longest else None, "outage_to_epoch": longest[1] if longest else None}
 
 
 def _verdict(figures: t.Mapping[str, t.Any], goal_ms: float, seed_ms: float, judged: t.Optional[float]) -> str:

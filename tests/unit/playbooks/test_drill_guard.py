@@ -50,3 +50,16 @@ def test_naming_another_pair_does_not(tmp_path, playbook):
 def test_a_lab_pair_needs_no_confirmation(tmp_path):
     result, out = _run(tmp_path, "failover_drill", {"sip-a": True, "sip-b": True})
     assert "the drill is refused" not in out and "SIP client" in out, out
+
+
+@pytest.mark.parametrize("playbook", DRILLS)
+@pytest.mark.parametrize("extra, refused", [
+    (("-e", "sipha_drill_report_file=/tmp/x/drill.html", "-e", "sipha_drill_summary_file=/tmp/x/drill.md"), True),
+    (("-e", "sipha_drill_report_file=/tmp/x/drill.json"), True),
+    (("-e", "sipha_drill_report_file=/tmp/x/drill-report.html", "-e", "sipha_drill_summary_file=/tmp/x/drill.md"),
+     False),
+])
+def test_a_report_that_would_overwrite_a_file_of_the_drill_is_refused(tmp_path, playbook, extra, refused):
+    result, out = _run(tmp_path, playbook, {"sip-a": True, "sip-b": True}, extra)
+    assert result.returncode != 0 and "UNREACHABLE" not in out, out
+    assert ("sipha_drill_report_file /tmp/x/drill" in out and "Nothing was touched" in out) is refused, out

@@ -23,11 +23,13 @@ def test_outage_gap_and_lost():
     report = drill_outage(logs, 100.018, "sip-b", 9)
     assert report["outage_ms"] == 22.0 and report["gap_ms"] == 25.0 and report["lost"] == 3
     assert report["answered_by"] == {"sip-a": 4, "sip-b": 2} and report["recovered"]
+    assert (report["gap_from_epoch"], report["gap_to_epoch"]) == (100.015, 100.040)   # where the silence lies
 
 
 def test_not_recovered():
     report = drill_outage({"sip-a": log((100.0, 1)), "sip-b": ""}, 100.5, "sip-b", 10)
     assert report["outage_ms"] is None and not report["recovered"] and report["lost"] == 9
+    assert report["gap_ms"] == 0.0 and report["gap_from_epoch"] is None
 
 
 @pytest.mark.parametrize("args, text", [

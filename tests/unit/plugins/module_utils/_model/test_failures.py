@@ -47,11 +47,14 @@ def test_a_hole_is_the_outage_and_its_slots_are_lost():
     got = f.path_figures(answers(0, 10, [(3.0, 3.3)]), T0 + 2.9, T0 + 6)
     assert 300 <= got["outage_ms"] <= 325 and got["recovered"]
     assert got["lost"] == 30
+    # where it lies: from the last answer before the hole to the first after it
+    assert (got["outage_from_epoch"], got["outage_to_epoch"]) == (T0 + 2.99 + 0.0005, T0 + 3.3 + 0.0005)
 
 
 def test_a_path_that_never_comes_back_is_not_recovered():
     got = f.path_figures(answers(0, 4), T0 + 3, T0 + 8)
     assert not got["recovered"] and got["outage_ms"] >= 4000 and got["lost"] >= 390
+    assert got["outage_to_epoch"] == T0 + 8     # still silent at the end of the window
 
 
 def test_no_answer_before_the_failure_is_said():

@@ -1,4 +1,5 @@
-"""The model is pure: no file under module_utils/_model imports anything that reaches the outside world.
+"""The model is pure: no file under module_utils/_model (nor the drill report's renderer, module_utils/_report) imports
+anything that reaches the outside world.
 
 Read from the source (``ast``), not by importing, so that a planted import is caught even in code that never
 runs. What is refused: process and network access, file and OS access, Ansible's module runtime, and any
@@ -18,6 +19,7 @@ from ansible_collections.sipha.network.plugins.module_utils._model import errors
 
 MODEL = pathlib.Path(errors.__file__).parent
 VENDORS = MODEL.parent / "_router" / "vendors"
+REPORT = MODEL.parent / "_report"
 PACKAGE = "ansible_collections.sipha.network.plugins.module_utils"
 #: modules whose import means I/O (or a way to it) in a pure model
 FORBIDDEN = {"subprocess", "socket", "_socket", "os", "shutil", "tempfile", "glob", "select", "selectors", "signal",
@@ -25,7 +27,7 @@ FORBIDDEN = {"subprocess", "socket", "_socket", "os", "shutil", "tempfile", "glo
              "syslog", "ctypes", "paramiko", "requests", "ansible.module_utils.basic", "ansible.module_utils.urls",
              "ansible.module_utils.connection", "importlib", "builtins"}
 #: the packages pure code may import
-PURE = (PACKAGE + "._model", PACKAGE + "._router.vendors")
+PURE = (PACKAGE + "._model", PACKAGE + "._router.vendors", PACKAGE + "._report")
 #: names that are I/O without any import
 FORBIDDEN_CALLS = {"open", "exec", "eval", "__import__", "input", "print"}
 
@@ -51,14 +53,14 @@ def problems(source: str) -> list:
         if any(".".join(parts[:n]) in FORBIDDEN for n in range(1, len(parts) + 1)):
             found.append("imports %s" % name)
         elif name.startswith(PACKAGE + ".") and not name.startswith(PURE):
-            found.append("imports %s, which is neither the model nor a vendor driver" % name)
+            found.append("imports %s, which is neither the model, a vendor driver nor the report" % name)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
             found.append("calls %s() at line %d" % (node.func.id, node.lineno))
     return found
 
 
-MODEL_FILES = sorted(MODEL.glob("**/*.py")) + sorted(VENDORS.glob("**/*.py"))
+MODEL_FILES = sorted(MODEL.glob("**/*.py")) + sorted(VENDORS.glob("**/*.py")) + sorted(REPORT.glob("**/*.py"))
 
 
 def test_the_model_has_files():
