@@ -13,9 +13,11 @@ version_added: "0.2.0"
 description:
   - Runs the planning of M(sipha.network.dual_nic), M(sipha.network.sip_routes) and M(sipha.network.arp_sysctl)
     in check mode, in one call, and reports what each would change and the host's drift from the design.
-  - Never changes anything, also outside check mode. Nothing differing means each of the three modules would
-    report C(changed=false) with the same options; the role C(sipha.network.sip_host_network) then applies
+  - Never changes the host's network, also outside check mode. Nothing differing means each of the three modules
+    would report C(changed=false) with the same options; the role C(sipha.network.sip_host_network) then applies
     nothing and arms no guard.
+  - With O(expectation_file), it also keeps there what the design builds on this host (RV(expected)), for the
+    monitoring check C(sipha-vip check) - the one file it may write, and only when its content differs.
   - The NICs for the ARP sysctls are the two NICs of the design, as M(sipha.network.dual_nic) resolves them
     (by name or MAC).
 author:
@@ -26,11 +28,16 @@ attributes:
   check_mode:
     support: full
     description: The same in and out of check mode; in check mode C(changed) says whether the three modules
-      would change something.
+      would change something (or O(expectation_file) would be written).
   diff_mode:
     support: full
-    description: The three modules' diffs (plan lines and files before and after).
+    description: The three modules' diffs (plan lines and files before and after), and O(expectation_file)'s.
 options:
+  expectation_file:
+    description:
+      - Where to keep RV(expected) as JSON (root, 0640; its directory is made 0750), written atomically only
+        when its content differs; C(changed) then says so. Omitted, nothing is written.
+    type: path
   dual_nic:
     description: Options of M(sipha.network.dual_nic) that change what it plans - C(promote_secondaries),
       C(keep_addresses), C(sysctl_file).

@@ -13,13 +13,16 @@ Private module: no compatibility promise outside this collection.
 
 from __future__ import annotations
 
+import json
+import os
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.sipha.network.plugins.module_utils._host.modules import (
-    ARP_SPEC, DESIGN_SPEC, DualNic, HostModule, SipRoutes, arp_sysctl_result)
+    ARP_SPEC, DESIGN_SPEC, SYSTEM_FILE, DualNic, HostModule, SipRoutes, arp_sysctl_result)
+from ansible_collections.sipha.network.plugins.module_utils._common.textfile import write_text
 from ansible_collections.sipha.network.plugins.module_utils._host import sysctl as _sysctl
 from ansible_collections.sipha.network.plugins.module_utils._model import expect
 from ansible_collections.sipha.network.plugins.module_utils._model.drift import drift_lines
@@ -37,7 +40,8 @@ PART_OPTIONS: t.Dict[str, t.Tuple[str, ...]] = {
 #: the arp_sysctl options that are sysctls (the rest say where they are written)
 SYSCTL_OPTIONS = ("arp_ignore", "arp_announce", "rp_filter", "arp_accept")
 
-CHECK_SPEC: t.Dict[str, t.Any] = dict(DESIGN_SPEC, **{part: {"type": "dict", "default": {}} for part in PART_OPTIONS})
+CHECK_SPEC: t.Dict[str, t.Any] = dict(DESIGN_SPEC, expectation_file={"type": "path"},
+                                     **{part: {"type": "dict", "default": {}} for part in PART_OPTIONS})
 
 
 def _part_params(module: AnsibleModule, part: str, spec: t.Mapping[str, t.Any],
@@ -69,6 +73,23 @@ def _expected(module: AnsibleModule, sip: str, data: str, arp: t.Mapping[str, t.
         [design.default_route(data)] + design.device_routes(sip) + design.table_routes(sip), design.rules(), sysctls)
 
 
+def _keep_expectation(module: AnsibleModule, check_mode: bool,
+                      expected: t.Mapping[str, t.Any]) -> t.Optional[t.Dict[str, t.Any]]:
+    """``expected`` into expectation_file (the play's check mode honoured), when it is given."""
+    path = module.params["expectation_file"]
+    if not path:
+        return None
+    module.check_mode = check_mode
+    try:
+        directory = os.path.dirname(path)
+        if not check_mode and not os.path.isdir(directory):
+            os.makedirs(directory, mode=0o750)
+        return write_text(module, path, json.dumps(expected, indent=4, sort_keys=True) + "\n",
+                          attributes=SYSTEM_FILE)
+    finally:
+        module.check_mode = True
+
+
 def run_host_check() -> None:
     module = AnsibleModule(argument_spec=CHECK_SPEC, supports_check_mode=True)
     play_check_mode = module.check_mode
@@ -81,17 +102,20 @@ def run_host_check() -> None:
     parts["arp_sysctl"] = arp_sysctl_result(module, arp)
     changes = {part: list(result.get("changes", [])) for part, result in parts.items()}
     every = [line for part in PART_OPTIONS for line in changes[part]]
+    expected = _expected(module, parts["dual_nic"]["sip_nic"], parts["dual_nic"]["data_nic"], arp)
+    kept = _keep_expectation(module, play_check_mode, expected)
     result: t.Dict[str, t.Any] = {
-        # in a dry run it reports what the modules would change; otherwise it changed nothing
-        "changed": play_check_mode and bool(every),
+        # in a dry run it reports what the modules would change; otherwise it changed nothing but the expectation
+        "changed": play_check_mode and bool(every) or bool(kept and kept["changed"]),
         "differs": bool(every),
         "changes": changes,
         "drift": drift_lines(every),
         "sip_nic": parts["dual_nic"]["sip_nic"],
         "data_nic": parts["dual_nic"]["data_nic"],
         "backend": parts["dual_nic"]["backend"],
-        "expected": _expected(module, parts["dual_nic"]["sip_nic"], parts["dual_nic"]["data_nic"], arp),
+        "expected": expected,
     }
-    if module._diff and every:
-        result["diff"] = [diff for part in PART_OPTIONS for diff in parts[part].get("diff", [])]
+    if module._diff and (every or kept and kept["changed"]):
+        result["diff"] = [diff for part in PART_OPTIONS for diff in parts[part].get("diff", [])] + (
+            [kept["diff"]] if kept and kept["changed"] else [])
     module.exit_json(**result)

@@ -45,7 +45,7 @@ DESIGN_SPEC: t.Dict[str, t.Any] = {
     "backend": {"type": "str", "choices": backends.choices(), "default": backends.AUTO},
 }
 
-__all__ = ["ARP_SPEC", "DESIGN_SPEC", "DualNic", "HostModule", "SipRoutes", "arp_sysctl_result",
+__all__ = ["ARP_SPEC", "DESIGN_SPEC", "SYSTEM_FILE", "DualNic", "HostModule", "SipRoutes", "arp_sysctl_result",
            "controller_path_problem", "run_apply_confirm", "run_arp_sysctl", "run_dual_nic", "run_sip_routes"]
 
 

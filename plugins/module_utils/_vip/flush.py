@@ -279,8 +279,10 @@ def probe_all(config: VipConfig, warm: bool = False, bound_s: t.Optional[float] 
                                       "ok": False, "error": None, "entry_mac": None, "via": via}
         for attempt in (via, "fresh") if via == "warm" else (via,):
             proc, error = _probe_start(config, router, attempt)
-            outcome = _probe_read(router, proc, deadline, bound_ms, config.vip) if proc is not None \
-                else {"ok": False, "error": error, "entry_mac": None}
+            # a warm connection answers in milliseconds: one silent for hedge_ms is dead, the rest goes fresh
+            until = min(deadline, started + config.flush["hedge_ms"] / 1000.0) if attempt == "warm" else deadline
+            outcome = _probe_read(router, proc, until, bound_ms if until == deadline else config.flush["hedge_ms"],
+                                  config.vip) if proc is not None else {"ok": False, "error": error, "entry_mac": None}
             earlier = result["error"]
             result.update(outcome, via=attempt)
             if earlier:   # the warm attempt failed first

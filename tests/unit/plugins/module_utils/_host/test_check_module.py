@@ -110,3 +110,24 @@ def test_expected_is_what_the_modules_build_with_this_hosts_nic_names(run_module
     assert len(expect.load_network(expected).routes) == 4
     without = run_module(run_host_check, {"design": DESIGN, "dual_nic": {"promote_secondaries": False}})
     assert "eth0/promote_secondaries" not in without["expected"]["sysctls"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_expectation_file_is_kept_only_when_it_differs(run_module, parts, tmp_path, monkeypatch, check_mode):
+    """The one file host_check may write: made with its directory, 0640, changed only when its content differs, and
+    never in check mode (a dry run shows it in the diff)."""
+    from ansible_collections.sipha.network.plugins.module_utils._common import textfile
+
+    monkeypatch.setattr(textfile, "guarded", lambda module, path: None)
+    path = tmp_path / "monitor.d" / "network.json"
+    params = {"design": DESIGN, "expectation_file": str(path)}
+    first = run_module(run_host_check, params, check_mode=check_mode, diff=True)
+    assert first["changed"] and first["diff"][-1]["after_header"] == str(path)
+    if check_mode:
+        assert not path.exists()
+        return
+    assert oct(path.stat().st_mode & 0o777) in ("0o640", "0o600") and oct(path.parent.stat().st_mode & 0o777) == "0o750"
+    import json
+    assert json.loads(path.read_text()) == first["expected"]
+    again = run_module(run_host_check, params)
+    assert not again["changed"] and not again["differs"]

@@ -188,3 +188,23 @@ def test_refresh_writes_the_metrics_only_where_node_exporter_reads(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     state = json.loads((tmp_path / "state" / "state.json").read_text())
     assert state["last_refresh"]["metrics"] == {"path": str(textfile), "state": 0}
+
+
+def test_a_fresh_login_at_least_every_fresh_probe_s(tmp_path, monkeypatch):
+    """Through the warm connection, but a fresh login when none is remembered, when fresh_probe_s has passed, and
+    with --fresh; the time of the last one is shared by every check and refresh of the host (monitor.json)."""
+    from ansible_collections.sipha.network.plugins.module_utils._model import vip as vc
+    from ansible_collections.sipha.network.plugins.module_utils._vip import flush as vf
+    from ansible_collections.sipha.network.plugins.module_utils._vip import monitor
+
+    asked = []
+    monkeypatch.setattr(vf, "probe_all", lambda config, warm, bound_s: asked.append(warm) or [])
+    config = vc.load({"vip": "198.51.100.10", "interface": "eth0", "state_dir": str(tmp_path),
+                      "routers": [{"name": "r1", "address": "198.51.100.2"}], "monitor": {"fresh_probe_s": 60}})
+    facts = {"now": 1000.0}
+    for now, fresh in ((1000.0, False), (1030.0, False), (1061.0, False), (1062.0, True), (1063.0, False)):
+        facts["now"] = now
+        monitor._routers_part(config, monitor.Bound(5), facts, fresh)   # pylint: disable=protected-access
+    # first (nothing remembered): fresh; 30 s later: warm; 61 s after the first: fresh; --fresh; then warm again
+    assert asked == [False, True, False, False, True]
+    assert json.loads((tmp_path / "monitor.json").read_text())["fresh_probe_epoch"] == 1062.0

@@ -710,3 +710,21 @@ def test_up_that_cannot_remove_the_unannounced_vip_says_it_is_held(tmp_path, mon
     record = json.loads(capsys.readouterr().out)
     assert code == tk.EXIT_FAILED and record["held"] is True and record["removed_again"] is False, record
     assert "held, unannounced" in record["error"] and "ip -4 address del 198.51.100.10/32 dev lo" in record["error"]
+
+
+def test_probe_goes_warm_and_falls_back_fresh_within_its_bound(tmp_path, fake_ssh):
+    """The health check's request: through the warm connection; a silent one (dead master) is given up after
+    hedge_ms and a fresh login tried within the bound; one refused at once goes fresh at once; a host key refused
+    both ways is reported for both."""
+    config = flush_config(tmp_path, ["198.51.100.2", "198.51.100.5", "198.51.100.6", "198.51.100.4"])
+    for router in config.routers:
+        pathlib.Path(config.control_path(router)).touch()
+    started = time.monotonic()
+    result = {r["name"]: r for r in vf.probe_all(config, warm=True, bound_s=0.7)}
+    assert time.monotonic() - started < 1.2
+    assert result["r2"]["ok"] and result["r2"]["via"] == "warm"
+    assert result["r5"]["ok"] and result["r5"]["via"] == "fresh" and 100 <= result["r5"]["took_ms"] < 700
+    assert result["r6"]["ok"] and result["r6"]["via"] == "fresh" and result["r6"]["took_ms"] < 100
+    assert not result["r4"]["ok"] and result["r4"]["error"].count("host key verification failed") == 2
+    calls = [json.loads(line) for line in fake_ssh.read_text().splitlines()]
+    assert all(call[-1] == "show 198.51.100.10" and "StrictHostKeyChecking=yes" in call for call in calls), calls
