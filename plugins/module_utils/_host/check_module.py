@@ -40,8 +40,8 @@ PART_OPTIONS: t.Dict[str, t.Tuple[str, ...]] = {
 #: the arp_sysctl options that are sysctls (the rest say where they are written)
 SYSCTL_OPTIONS = ("arp_ignore", "arp_announce", "rp_filter", "arp_accept")
 
-CHECK_SPEC: t.Dict[str, t.Any] = dict(DESIGN_SPEC, expectation_file={"type": "path"},
-                                     **{part: {"type": "dict", "default": {}} for part in PART_OPTIONS})
+CHECK_SPEC: t.Dict[str, t.Any] = dict(
+    DESIGN_SPEC, expectation_file={"type": "path"}, **{part: {"type": "dict", "default": {}} for part in PART_OPTIONS})
 
 
 def _part_params(module: AnsibleModule, part: str, spec: t.Mapping[str, t.Any],
