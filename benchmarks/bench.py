@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Convergence benchmark on the embedded lab: switchovers per strategy x router behaviour.
 
-    python3 benchmarks/bench.py [--switchovers 20] [--cap 10] [--strategies a,b,d,e,g,c,s,h]
-                        [--behaviours honour,ignore,stopped] [--out benchmarks/results.md]
+    python3 benchmarks/bench.py [--switchovers 20] [--cap 10] [--strategies a,b,d,e,g,c,s,h,k,p]
+                        [--behaviours honour,ignore,stopped] [--memory 10] [--out benchmarks/results.md]
 
 Needs the lab up and rolled out (make demo). Each cell: sipp sends OPTIONS at 200/s from each phone
 through its router to the VIP; a SIP responder on each SIP host answers and logs (epoch, Call-ID). Each
@@ -17,7 +17,8 @@ answered between the last answer before the exec and the first answer from the n
 not recovered within --cap seconds is counted as "> cap" and healed with a full up.
 
 Strategies: a VIP moved only; b one gratuitous ARP (the vendor sample); d router flush, fresh SSH only;
-e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped; n the same without its fast path
+e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped; k keepalived and p Pacemaker's IPaddr2, the
+peers a network team would pick instead (benchmarks/peers.py: how each is configured and switched); n the same without its fast path
 (for comparison, only when asked for: --strategies n); s sipha-vip as shipped, run as the management layer's
 agent runs it in production: as its non-root account (lca in the lab), through the role's sudo rule, with
 exactly the command the role publishes without the helper (`/usr/bin/sudo -n /usr/local/sbin/sipha-vip up`);
@@ -41,6 +42,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402  pylint: disable=wrong-import-position
 VIP = "198.18.1.10"
 HOSTS = ("sip-a", "sip-b")
 PHONES = {"phone1": ("198.18.2.50", "r1"), "phone2": ("198.18.3.50", "r2")}
@@ -55,14 +58,18 @@ STRATEGIES = {
     "n": ("sipha-vip without its fast path (--no-fast; not in the default run)", ["--no-fast"], True),
     "s": ("sipha-vip as shipped, run by the agent's account through its sudo rule", [], True),
     "h": ("sipha-vip as shipped, run by the agent's account through the standby helper (sipha-vip-agent)", [], True),
+    "k": ("keepalived (peer): VRRPv3 on the SIP NICs, the master stopped (SIGTERM: priority-0 advert)", [], False),
+    "p": ("Pacemaker's IPaddr2 (peer): stop on the holder, then start on the other", [], False),
 }
+#: the peers: the VIP is theirs for the whole cell (sipha-vip is off); benchmarks/peers.py says how each runs
+PEER_STRATEGIES = ("k", "p")
 AGENT = "lca"
 SUDO = "/usr/bin/sudo"
 CLIENT = "/usr/local/sbin/sipha-vip-agent"
 BEHAVIOURS = {"honour": "routers honour gratuitous ARP", "ignore": "routers ignore gratuitous ARP",
               "stopped": "r2 stopped, r1 ignores gratuitous ARP"}
 DRILL_DIR = "/run/sipha-bench"
-STRATEGY_DEFAULT = "a,b,d,e,g,c,s,h"
+STRATEGY_DEFAULT = "a,b,d,e,g,c,s,h,k,p"
 BEHAVIOUR_DEFAULT = "honour,ignore,stopped"
 PROGRAM = "/usr/local/sbin/sipha-vip"
 #: strategies that run as the management layer's agent account (see the docstring): the command each publishes
@@ -189,6 +196,90 @@ def switchover(old, new, flags, warm, client_ips, cap, agent=None):
             "flush_ms": [r.get("done_ms") for r in record.get("routers", []) if r.get("ok")]}
 
 
+def peer_switchover(peer, old, new, client_ips, cap):
+    """A peer's switchover: its command(s) on the old and new holder (benchmarks/peers.py); outage from the exec of
+    the one that starts it. Not recovered within the cap (routers that ignore gratuitous ARP): healed by flushing
+    the routers' entries for the VIP by hand, as an operator would, before the next one."""
+    at = time.time() + LEAD
+    old_argv, new_argv = peer.commands(old, new)
+    starter = None
+    if new_argv is not None:        # waits (bounded) for the old holder's word, then becomes the start
+        starter = subprocess.Popen(["podman", "exec", "sipha-lab-" + new] + new_argv, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+    if "{at}" in old_argv:
+        proc = subprocess.Popen(["podman", "exec", "sipha-lab-" + old] + [
+            "%.6f" % at if word == "{at}" else word for word in old_argv], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+    else:
+        proc = scheduled(old, at, old_argv)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode != 0 or not out.strip():
+        raise RuntimeError("%s on %s: exit %s: %s" % (STRATEGIES[peer.key][0], old, proc.returncode, err[-300:]))
+    exec_at = float(out.splitlines()[0].split()[0])
+    if starter is not None:
+        said, err = starter.communicate(timeout=60)
+        if starter.returncode != 0:
+            raise RuntimeError("%s: start on %s exit %s: %s" % (peer.key, new, starter.returncode, err[-300:]))
+    recovered = wait_answers(new, client_ips, exec_at, cap)
+    peer.after(old, new)
+    if not recovered:
+        for router in ("r1", "r2"):
+            x(router, "ip", "neigh", "flush", "to", VIP, check=False)
+        if not wait_answers(new, client_ips, time.time(), 30):
+            raise RuntimeError("the lab did not recover after the routers' entries were flushed")
+    return {"new": new, "start": exec_at, "t0": exec_at, "recovered": recovered,
+            "late_ms": exec_at * 1000.0 - at * 1000.0, "fast": None, "added_ms": None, "removed_at_ms": None,
+            "flush_ms": []}
+
+
+def peer_cell(key, current):
+    """The peer of strategy ``key``, holding the VIP on ``current`` (sipha-vip gives it up first)."""
+    other = HOSTS[1] if current == HOSTS[0] else HOSTS[0]
+
+    def run(host, argv, input=None, check=True):   # pylint: disable=redefined-builtin
+        done = subprocess.run(["podman", "exec", "-i", "sipha-lab-" + host] + list(argv), input=input,
+                              capture_output=True, text=True, timeout=60, check=False)
+        if check and done.returncode != 0:
+            raise RuntimeError("%s: %s: %s" % (host, " ".join(argv), done.stderr.strip() or done.stdout.strip()))
+        return done
+
+    nics = {host: x(host, "ip", "-o", "-4", "addr", "show", "to", "198.18.1.0/24").stdout.split()[1] for host in HOSTS}
+    data = {host: x(host, "ip", "-o", "-4", "addr", "show", "to", "198.18.4.0/24").stdout.split()[3].split("/")[0]
+            for host in HOSTS}
+    peer = peers.PEERS[key](run, x, VIP, nics, data)
+    x(current, PROGRAM, "--quiet", "down")
+    peer.setup(current, other)
+    return peer
+
+
+# Runs the command as a waited child and prints the kernel's accounting of its peak RSS (KB; the largest of it and the
+# children it waited for, as GNU time's "Maximum resident set size" reads it) and its exit code.
+PEAK_RSS = ("import resource, subprocess, sys\n"
+            "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n")
+
+
+def peak_rss(host, argv):
+    kb, code = x(host, "python3", "-IS", "-c", PEAK_RSS, *argv).stdout.split()
+    if code != "0":
+        raise RuntimeError("%s: %s exited %s" % (host, " ".join(argv), code))
+    return int(kb)
+
+
+def memory(runs):
+    """Peak RSS (KB) of sipha-vip up (fast path and all, with its router flushes) and of the refresh timer's run (its
+    masters, the health check and the metrics file), ``runs`` of each, with the lab's routers honouring."""
+    out = {"up": [], "refresh": []}
+    current = holder()
+    for _index in range(runs):
+        new = HOSTS[1] if current == HOSTS[0] else HOSTS[0]
+        x(current, PROGRAM, "--quiet", "down")
+        out["up"].append(peak_rss(new, [PROGRAM, "--quiet", "up"]))
+        out["refresh"].append(peak_rss(current, [PROGRAM, "--quiet", "refresh"]))
+        current = new
+    return out
+
+
 def measure(events, rows_by_host, client_ips):
     """Outage and lost OPTIONS of each switchover, from both responders' logs."""
     rows = sorted(r + (h,) for h, host_rows in rows_by_host.items() for r in host_rows)
@@ -254,14 +345,17 @@ def main():
     cli.add_argument("--strategies", default=STRATEGY_DEFAULT)
     cli.add_argument("--behaviours", default=BEHAVIOUR_DEFAULT)
     cli.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results.md"))
+    cli.add_argument("--memory", type=int, default=10, help="runs of up and refresh whose peak RSS is measured")
     cli.add_argument("--render", metavar="JSON", help="only write the tables again from a results.json")
     cli.add_argument("--seconds", type=int, help="with --render: how long that run took, for the header")
     args = cli.parse_args()
     if args.render:
         with open(args.render, encoding="utf-8") as handle:
             raw = {tuple(key.split("/")): results for key, results in json.load(handle).items()}
+        args.extra = extra_of(args.out)
         write(args, raw, args.seconds)
         return 0
+    args.extra = {"versions": {}, "memory": None}
     started = time.time()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))   # still restore the lab (finally)
     for host in HOSTS:
@@ -285,18 +379,32 @@ def main():
                 if not wait_answers(current, client_ips, time.time(), 30):
                     raise RuntimeError("no traffic reaches %s before the cell %s/%s" % (current, key, behaviour))
                 events = []
-                for _index in range(args.switchovers):
-                    new = HOSTS[1] if current == HOSTS[0] else HOSTS[0]
-                    events.append(switchover(current, new, flags, warm, client_ips, args.cap,
-                                             agent=AGENT_STRATEGIES.get(key)))
-                    current = new
-                    wait_answers(current, client_ips, time.time() + 0.3, 10)   # steady traffic before the next
+                peer = peer_cell(key, current) if key in PEER_STRATEGIES else None
+                if peer is not None:
+                    args.extra["versions"][key] = peer.version(current)
+                    if not wait_answers(current, client_ips, time.time(), 30):
+                        raise RuntimeError("no traffic reaches %s once %s holds the VIP" % (current, key))
+                try:
+                    for _index in range(args.switchovers):
+                        new = HOSTS[1] if current == HOSTS[0] else HOSTS[0]
+                        events.append(switchover(current, new, flags, warm, client_ips, args.cap,
+                                                 agent=AGENT_STRATEGIES.get(key)) if peer is None
+                                      else peer_switchover(peer, current, new, client_ips, args.cap))
+                        current = new
+                        wait_answers(current, client_ips, time.time() + 0.3, 10)   # steady traffic before the next
+                finally:
+                    if peer is not None:      # the VIP back to sipha-vip, on the host that holds it now
+                        peer.teardown(HOSTS)
+                        x(current, PROGRAM, "--quiet", "up")
                 stop_cell(clients)
                 rows = {host: answers(host) for host in HOSTS}
                 table[(key, behaviour)] = measure(events, rows, client_ips)
                 print("%s/%s: %s" % (key, behaviour, json.dumps(summarise(table[(key, behaviour)], args.cap))),
                       flush=True)
                 write(args, table, time.time() - started, quiet=True)   # what is done so far, at each cell
+        if args.memory:
+            set_behaviour("honour")
+            args.extra["memory"] = memory(args.memory)
     finally:
         for phone in PHONES:
             x(phone, "pkill", "-x", "sipp", check=False)
@@ -339,11 +447,48 @@ def durable():
     return module
 
 
+def extra_of(out):
+    """What a run kept beside its switchovers (the peers' versions, the memory figures): <out>-extra.json."""
+    try:
+        with open(os.path.splitext(out)[0] + "-extra.json", encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return {"versions": {}, "memory": None}
+
+
+def extra_lines(extra, strategies):
+    """The peers' versions and the memory figures, as lines of results.md."""
+    lines = []
+    shown = [key for key in strategies if key in PEER_STRATEGIES]
+    if shown:
+        lines += ["### The peers", ""]
+        for key in shown:
+            version = extra["versions"].get(key, "version not read")
+            lines.append("- (%s) %s: %s. %s" % (key, STRATEGIES[key][0], version, peers.SUMMARY[key]))
+        lines.append("")
+    mem = extra.get("memory")
+    if mem:
+        lines += ["### Memory", "",
+                  "Peak RSS from the kernel's accounting (`getrusage(RUSAGE_CHILDREN).ru_maxrss` of a parent that ran "
+                  "the command and waited: the largest of the program and the children it waited for, as GNU "
+                  "time's \"Maximum resident set size\"), %d runs each, routers honouring:" % len(mem["up"]), "",
+                  "| command | median | max | goal |", "|---|---|---|---|"]
+        for command, goal in (("up", 30 * 1024), ("refresh", None)):
+            values = mem[command]
+            lines.append("| `sipha-vip %s` | %.1f MB | %.1f MB | %s |" % (
+                command, statistics.median(values) / 1024.0, max(values) / 1024.0,
+                "≤ 30 MB: %s" % ("met" if max(values) <= goal else "NOT met") if goal else "-"))
+        lines.append("")
+    return lines
+
+
 def write(args, raw, seconds, quiet=False):
     """results.md (the tables) and results.json (every switchover) from {(strategy, behaviour): results}."""
     behaviours = args.behaviours.split(",")
     with open(os.path.splitext(args.out)[0] + ".json", "w", encoding="utf-8") as handle:
         json.dump({"%s/%s" % key: results for key, results in raw.items()}, handle, indent=1, sort_keys=True)
+    with open(os.path.splitext(args.out)[0] + "-extra.json", "w", encoding="utf-8") as handle:
+        json.dump(args.extra, handle, indent=1, sort_keys=True)
     table = {key: {"exec": summarise(results, args.cap), "t0": summarise(results, args.cap, "outage_t0_ms")}
              for key, results in raw.items()}
     per_censored = args.cap * RATE
@@ -359,7 +504,9 @@ def write(args, raw, seconds, quiet=False):
              "exec'd at the same instant. Outage: from the exec of `up` to the first SIP answer from the new "
              "holder, for every client (sipp, 200 OPTIONS/s per phone, one phone behind each router: a 5 ms "
              "probe interval); ms, median / p95 / max over the switchovers; lost = OPTIONS no host answered. "
-             "\"> %d s\": not recovered within the cap (a majority censored shows only that)." % args.cap, ""]
+             "\"> %d s\": not recovered within the cap (a majority censored shows only that). The peers (k, p) "
+             "hold the VIP instead of sipha-vip for their cells; their switchover starts with the exec of the command "
+             "that begins it (below), and \"time zero\" is that exec too." % args.cap, ""]
     for clock, title in (("exec", "Outage from the exec of `up` (interpreter start-up included)"),
                          ("t0", "Outage from the program's time zero (after the interpreter started)")):
         lines += ["### " + title, "", "| strategy | " + " | ".join(BEHAVIOURS[b] for b in behaviours) + " |",
@@ -381,6 +528,8 @@ def write(args, raw, seconds, quiet=False):
                      "switchovers; the scheduled execs ran at most %.1f ms late." % (
                          statistics.median(c["added_ms"] for c in cells), sum(c["fast"] for c in cells),
                          sum(c["n"] for c in cells), max(c["late_ms"] for c in cells)))
+        lines.append("")
+    lines += extra_lines(args.extra, args.strategies.split(","))
     durable().replace(args.out, splice(args.out, lines).encode("utf-8"), mode=0o644)
     if not quiet:
         print("\n".join(lines))

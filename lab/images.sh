@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=ci/lib.sh
 . "$(dirname "$0")/../ci/lib.sh"
 
-PACKAGES=python3,iproute2,keepalived,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron,ifupdown,network-manager,libpam-systemd,netplan.io,prometheus-node-exporter
+PACKAGES=python3,iproute2,keepalived,iputils-arping,iputils-ping,openssh-server,openssh-client,sudo,nftables,tcpdump,procps,netcat-openbsd,sip-tester,systemd,systemd-sysv,dbus,cron,ifupdown,network-manager,libpam-systemd,netplan.io,prometheus-node-exporter,resource-agents
 recipe=$( { cat "$0"; echo "$PACKAGES"; } | sha256sum | cut -c1-16)
 
 label_of() { podman image inspect --format '{{index .Config.Labels "org.sipha.recipe"}}' "$1" 2>/dev/null || true; }
@@ -43,9 +43,10 @@ chroot "$rootfs" dpkg --remove netplan.io >>"$CACHE/debootstrap.log" 2>&1 || die
 # Trim, and make the rootfs fit a container: no apt lists, sshd's run dir made at start,
 # units that make no sense in a container masked.
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
-# node_exporter (Debian's prometheus-node-exporter, for the monitoring test) starts only where the lab enables it.
+# node_exporter (Debian's prometheus-node-exporter, for the monitoring test) starts only where the lab enables it;
+# cluster-glue's logd (pulled in by resource-agents, whose IPaddr2 the benchmark runs standalone) never.
 for unit in systemd-networkd-wait-online.service getty@.service console-getty.service systemd-logind.service \
-            prometheus-node-exporter.service; do
+            prometheus-node-exporter.service logd.service; do
   ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
 done
 # Host keys are made per container by the scenarios that need distinct ones.

@@ -3,6 +3,8 @@
 # podman networks inside 198.18.0.0/15. Nothing in it can reach beyond those networks (lab/guard.sh).
 #
 #   lab/lab.sh up                    create what is missing (idempotent); write lab/inventory/hosts.yml
+#                                    (SIPHA_LAB_PAIRS=N: N pairs, 1..9 - the rollout benchmark's estate; pair K > 1:
+#                                    sip-pK-a .K1 and sip-pK-b .K2 on both networks, VIP 198.18.1.K0)
 #   lab/lab.sh nms                   (re)load the NMS's Prometheus config and the collection's alert rules
 #   lab/lab.sh down                  remove the lab's containers and networks
 #   lab/lab.sh garp ROUTER honour|ignore
@@ -38,6 +40,8 @@ state="$here/.state"
 inventory="$here/inventory/hosts.yml"
 VIP=198.18.1.10
 NMS=198.18.4.6         # the NMS (Prometheus) on the data network
+PAIRS=${SIPHA_LAB_PAIRS:-1}
+case $PAIRS in [1-9]) ;; *) echo "SIPHA_LAB_PAIRS must be 1..9 (got $PAIRS)" >&2; exit 2 ;; esac
 NETWORKS=("sipha-lab-sip 198.18.1.0/24" "sipha-lab-data 198.18.4.0/24" "sipha-lab-dev1 198.18.2.0/24"
           "sipha-lab-dev2 198.18.3.0/24" "sipha-lab-transit 198.18.5.0/24")
 GATEWAY_OCTET=254        # the VRRP virtual gateway on the VoIP VLAN and on each device network
@@ -156,6 +160,13 @@ up() {
     container "sip-$host" "$SYSTEMD_IMAGE" "sipha-lab-sip:ip=198.18.1.$octet" "sipha-lab-data:ip=198.18.4.$octet" -- \
       --sysctl net.ipv4.ip_forward=0
   done
+  local k
+  for k in $(seq 2 "$PAIRS"); do   # the other pairs of an estate: the same VLANs, routers and design, their own VIP
+    container "sip-p$k-a" "$SYSTEMD_IMAGE" "sipha-lab-sip:ip=198.18.1.${k}1" "sipha-lab-data:ip=198.18.4.${k}1" -- \
+      --sysctl net.ipv4.ip_forward=0
+    container "sip-p$k-b" "$SYSTEMD_IMAGE" "sipha-lab-sip:ip=198.18.1.${k}2" "sipha-lab-data:ip=198.18.4.${k}2" -- \
+      --sysctl net.ipv4.ip_forward=0
+  done
   container phone1 "$IMAGE" sipha-lab-dev1:ip=198.18.2.50
   container phone2 "$IMAGE" sipha-lab-dev2:ip=198.18.3.50
   container scs "$IMAGE" sipha-lab-data:ip=198.18.4.5
@@ -163,23 +174,57 @@ up() {
   # the NMS: Debian's Prometheus (extracted by the bootstrap), read-only, on the management network
   container nms "$IMAGE" sipha-lab-data:ip=$NMS -- \
     -v "$CACHE/prometheus/usr/bin/prometheus:/usr/local/bin/prometheus:ro"
-  for name in r1 r2 sip-a sip-b; do
+  for name in r1 r2 $(sip_hosts); do
     x "$name" systemctl is-system-running --wait >/dev/null 2>&1 || true
   done
   # sshd and the operator's account on the SIP hosts and routers: the rollout logs in as production does
-  for name in r1 r2 sip-a sip-b; do operator "$name"; done
+  for name in r1 r2 $(sip_hosts); do operator "$name"; done
   node_exporter sip-a 198.18.4.11; node_exporter sip-b 198.18.4.12
   nms
   vrrp r1; vrrp r2
   scs sip-a primary
   scs sip-b backup
   announce sip-a 198.18.4.11 198.18.4.1; announce sip-b 198.18.4.12 198.18.4.1
+  for k in $(seq 2 "$PAIRS"); do
+    scs "sip-p$k-a" primary; scs "sip-p$k-b" backup
+    announce "sip-p$k-a" "198.18.4.${k}1" 198.18.4.1; announce "sip-p$k-b" "198.18.4.${k}2" 198.18.4.1
+  done
   announce r1 198.18.5.2 198.18.5.1; announce r2 198.18.5.3 198.18.5.1
   x phone1 ip route replace default via "198.18.2.$GATEWAY_OCTET"
   x phone2 ip route replace default via "198.18.3.$GATEWAY_OCTET"
   gateways_ready
   write_inventory
   log "lab up; inventory: $inventory"
+}
+
+sip_hosts() {  # every SIP host of the lab (sip-a, sip-b and the other pairs' hosts)
+  local k
+  echo sip-a sip-b
+  for k in $(seq 2 "$PAIRS"); do echo "sip-p$k-a sip-p$k-b"; done
+}
+
+host_entry() {  # name data-address sip-address [pair]: the host's inventory entry under sip_pair's hosts; a pair
+  # after the first gets its name, VIP and first primary as host variables (they win over group_vars/sip_pair.yml)
+  cat <<YAML
+            $1:
+              ansible_host: $2
+              sipha_lab_container: sipha-lab-$1
+              sipha_sip_nic: {name: $(nic_on "$1" 198.18.1.0/24), address: $3/24}
+              sipha_data_nic: {name: $(nic_on "$1" 198.18.4.0/24), address: $2/24}
+YAML
+  [ -z "${4:-}" ] || cat <<YAML
+              sipha_pair_name: lab-pair$4
+              sipha_vip: 198.18.1.${4}0
+              sipha_primary: sip-p$4-a
+YAML
+}
+
+other_pairs() {  # the hosts of the pairs after the first
+  local k
+  for k in $(seq 2 "$PAIRS"); do
+    host_entry "sip-p$k-a" "198.18.4.${k}1" "198.18.1.${k}1" "$k"
+    host_entry "sip-p$k-b" "198.18.4.${k}2" "198.18.1.${k}2" "$k"
+  done
 }
 
 vrrp() {  # router: keepalived with one VRRPv3 instance per network it is a gateway on (the VoIP VLAN, dev1, dev2)
@@ -317,6 +362,8 @@ write_inventory() {
   key_r2=$(x r2 cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)
   # every host key the controller may meet, pinned (StrictHostKeyChecking=yes: nothing is auto-added)
   { host_key sip-a 198.18.4.11; host_key sip-b 198.18.4.12; host_key r1 198.18.5.2; host_key r2 198.18.5.3
+    local k
+    for k in $(seq 2 "$PAIRS"); do host_key "sip-p$k-a" "198.18.4.${k}1"; host_key "sip-p$k-b" "198.18.4.${k}2"; done
   } >"$state/known_hosts"
   cat >"$inventory" <<YAML
 # Generated by lab/lab.sh up: the lab's hosts (the pair's design is in group_vars/).
@@ -338,16 +385,9 @@ all:
       children:
         sip_pair:
           hosts:
-            sip-a:
-              ansible_host: 198.18.4.11
-              sipha_lab_container: sipha-lab-sip-a
-              sipha_sip_nic: {name: $(nic_on sip-a 198.18.1.0/24), address: 198.18.1.11/24}
-              sipha_data_nic: {name: $(nic_on sip-a 198.18.4.0/24), address: 198.18.4.11/24}
-            sip-b:
-              ansible_host: 198.18.4.12
-              sipha_lab_container: sipha-lab-sip-b
-              sipha_sip_nic: {name: $(nic_on sip-b 198.18.1.0/24), address: 198.18.1.12/24}
-              sipha_data_nic: {name: $(nic_on sip-b 198.18.4.0/24), address: 198.18.4.12/24}
+$(host_entry sip-a 198.18.4.11 198.18.1.11)
+$(host_entry sip-b 198.18.4.12 198.18.1.12)
+$(other_pairs)
         adjacent_routers:
           vars:
             ansible_become: true
@@ -381,6 +421,8 @@ YAML
 
 down() {
   for name in sip-a sip-b r1 r2 phone1 phone2 scs nms; do podman rm -f -t 1 "sipha-lab-$name" >/dev/null 2>&1 || true; done
+  # an estate's other pairs (SIPHA_LAB_PAIRS), whatever it was when it came up
+  podman ps -a --format '{{.Names}}' | grep -E '^sipha-lab-sip-p[0-9]-[ab]$' | xargs -r podman rm -f -t 1 >/dev/null 2>&1 || true
   "$here/network.sh" down sipha-lab-sip sipha-lab-data sipha-lab-dev1 sipha-lab-dev2 sipha-lab-transit
   rm -f "$inventory"
   log "lab down"

@@ -33,3 +33,24 @@ def test_a_file_without_the_section_gets_it_first(tmp_path):
     out = tmp_path / "results.md"
     out.write_text("# NIC flap\n\nby hand\n")
     assert bench.splice(str(out), [TITLE, "", "| t |"]) == TITLE + "\n\n| t |\n\n# NIC flap\n\nby hand\n"
+
+
+def test_peer_configs_and_summaries():
+    """keepalived's config holds what the table says of it; every peer strategy has its class and summary."""
+    conf = bench.peers.keepalived_conf("eth0", "198.18.1.10")
+    for line in ("vrrp_version 3", "nopreempt", "state BACKUP", "virtual_router_id 51", "priority 250",
+                 "advert_int 0.1", "vrrp_garp_master_repeat 5", "vrrp_garp_master_delay 1",
+                 "vrrp_garp_master_refresh 30", "198.18.1.10/32 dev eth0"):
+        assert line in conf
+    assert set(bench.PEER_STRATEGIES) == set(bench.peers.PEERS) == set(bench.peers.SUMMARY)
+    assert all(key in bench.STRATEGIES for key in bench.PEER_STRATEGIES)
+    # the stop's script is the shape bench gives it: its exec instant first, then when stop returned
+    assert "sendto(b'stopped', (peer, 5099))" in bench.peers.STOP_THEN_TELL
+
+
+def test_memory_lines_judge_the_goal():
+    lines = bench.extra_lines({"versions": {}, "memory": {"up": [12288, 14336], "refresh": [20480, 40960]}}, ["c"])
+    assert "| `sipha-vip up` | 13.0 MB | 14.0 MB | ≤ 30 MB: met |" in lines
+    assert "| `sipha-vip refresh` | 30.0 MB | 40.0 MB | - |" in lines
+    over = bench.extra_lines({"versions": {}, "memory": {"up": [31745], "refresh": [1]}}, ["c"])
+    assert "| `sipha-vip up` | 31.0 MB | 31.0 MB | ≤ 30 MB: NOT met |" in over
