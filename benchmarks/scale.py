@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -51,9 +52,30 @@ def tree_rss_kb(root):
     return total
 
 
+#: every lab container's CPU time (ns), from podman's cgroup (cgroups v1 cpuacct, the cgroupfs manager)
+LAB_CPU = "/sys/fs/cgroup/cpuacct/libpod_parent/cpuacct.usage"
+
+
+def lab_cpu_s():
+    try:
+        with open(LAB_CPU, encoding="utf-8") as handle:
+            return int(handle.read()) / 1e9
+    except (OSError, ValueError):
+        return float("nan")
+
+
+def controller_cpu_s():
+    """User + system CPU seconds of every finished child of this process and theirs (ansible-playbook, its forks,
+    ssh): the kernel's accounting of reaped descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(argv, env, log):
-    """Run ``argv`` (output to ``log``); its seconds, peak tree RSS (KB) and exit code."""
+    """Run ``argv`` (output to ``log``); its seconds, peak tree RSS (KB), exit code, and the CPU seconds the
+    controller (it and its descendants) and the lab's containers (the SIP hosts and routers) spent meanwhile."""
     peak = [0]
+    cpu = (controller_cpu_s(), lab_cpu_s())
     with open(log, "w", encoding="utf-8") as out:
         start = time.monotonic()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
@@ -67,7 +89,7 @@ def timed(argv, env, log):
         code = proc.wait(timeout=3600)
         seconds = time.monotonic() - start
         sampler.join()
-    return seconds, peak[0], code
+    return seconds, peak[0], code, (round(controller_cpu_s() - cpu[0], 1), round(lab_cpu_s() - cpu[1], 1))
 
 
 def changed(log):
@@ -84,13 +106,14 @@ def one(pairs, forks, logs):
     env["ANSIBLE_FORKS"] = str(forks)
     for name, playbook in (("cold", "site"), ("rerun", "site"), ("validate", "validate")):
         log = os.path.join(logs, "scale-%d-%s.log" % (pairs, name))
-        seconds, peak, code = timed(["ansible-playbook", "-i", os.path.join(ROOT, "lab", "inventory"),
-                                     os.path.join(ROOT, "playbooks", playbook + ".yml")], env, log)
+        seconds, peak, code, (cpu, lab) = timed(["ansible-playbook", "-i", os.path.join(ROOT, "lab", "inventory"),
+                                                 os.path.join(ROOT, "playbooks", playbook + ".yml")], env, log)
         if code != 0:
             raise RuntimeError("%s.yml (%s, %d pairs) exited %d: %s" % (playbook, name, pairs, code, log))
-        row[name] = {"s": round(seconds, 1), "peak_mb": round(peak / 1024.0, 1), "changed": changed(log)}
-        print("%d pairs, %s: %.1f s, controller peak %.0f MB, changed=%d" % (
-            pairs, name, seconds, peak / 1024.0, row[name]["changed"]), flush=True)
+        row[name] = {"s": round(seconds, 1), "peak_mb": round(peak / 1024.0, 1), "changed": changed(log),
+                     "controller_cpu_s": cpu, "lab_cpu_s": lab}
+        print("%d pairs, %s: %.1f s, controller peak %.0f MB, CPU controller %.1f s / lab %.1f s, changed=%d" % (
+            pairs, name, seconds, peak / 1024.0, cpu, lab, row[name]["changed"]), flush=True)
     if row["rerun"]["changed"]:
         raise RuntimeError("the re-run on %d pairs changed %d tasks" % (pairs, row["rerun"]["changed"]))
     return row
@@ -105,12 +128,16 @@ def lines_of(rows, forks):
            "ansible-playbook and every process under it (forks, ssh), sampled every 50 ms; one run per cell."
            % (",".join(str(r["pairs"]) for r in rows), forks, time.strftime("%Y-%m-%d"), forks), "",
            "| pairs (hosts) | site.yml cold | changed=0 re-run | re-run / cold | validate.yml | controller peak "
-           "(cold / re-run / validate) | cold / one pair's cold |", "|---|---|---|---|---|---|---|"]
+           "(cold / re-run / validate) | CPU s, controller / lab (cold; re-run) | cold / one pair's cold |",
+           "|---|---|---|---|---|---|---|---|"]
     for row in rows:
-        out.append("| %d (%d) | %.1f s (changed=%d) | %.1f s | %d %% | %.1f s | %.0f / %.0f / %.0f MB | %.2f |" % (
-            row["pairs"], row["hosts"], row["cold"]["s"], row["cold"]["changed"], row["rerun"]["s"],
-            round(100 * row["rerun"]["s"] / row["cold"]["s"]), row["validate"]["s"], row["cold"]["peak_mb"],
-            row["rerun"]["peak_mb"], row["validate"]["peak_mb"], row["cold"]["s"] / base))
+        out.append("| %d (%d) | %.1f s (changed=%d) | %.1f s | %d %% | %.1f s | %.0f / %.0f / %.0f MB | %s / %s; %s / %s "
+                   "| %.2f |" % (
+                       row["pairs"], row["hosts"], row["cold"]["s"], row["cold"]["changed"], row["rerun"]["s"],
+                       round(100 * row["rerun"]["s"] / row["cold"]["s"]), row["validate"]["s"], row["cold"]["peak_mb"],
+                       row["rerun"]["peak_mb"], row["validate"]["peak_mb"], row["cold"].get("controller_cpu_s", "-"),
+                       row["cold"].get("lab_cpu_s", "-"), row["rerun"].get("controller_cpu_s", "-"),
+                       row["rerun"].get("lab_cpu_s", "-"), row["cold"]["s"] / base))
     last = rows[-1]
     reruns = ", ".join("%d pair%s %d %%" % (r["pairs"], "" if r["pairs"] == 1 else "s",
                                             round(100 * r["rerun"]["s"] / r["cold"]["s"])) for r in rows)

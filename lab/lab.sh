@@ -217,6 +217,12 @@ YAML
               sipha_vip: 198.18.1.${4}0
               sipha_primary: sip-p$4-a
 YAML
+  # an estate shares this machine's two cores among all its hosts and both routers: the refresh timer at its
+  # default interval (not the one-pair lab's 10 s), and a router login may take longer than on a host of its own
+  [ "$PAIRS" -eq 1 ] || cat <<YAML
+              sip_vip_refresh_interval: 30
+              sip_vip_flush_timeout_ms: 5000
+YAML
 }
 
 other_pairs() {  # the hosts of the pairs after the first

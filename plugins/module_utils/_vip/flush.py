@@ -20,6 +20,7 @@ Private module: no compatibility promise outside this collection.
 from __future__ import annotations
 
 import os
+import random
 import selectors
 import signal
 import subprocess
@@ -50,8 +51,8 @@ def explain(returncode: t.Optional[int], stderr: str) -> str:
     if "Permission denied" in text:
         return "authentication failed: the router refused the flush key"
     if "kex_exchange_identification" in text or "Connection closed by remote host" in text:
-        return ("the router closed the connection before SSH began (on IOS: every vty line busy, or the vty "
-                "access-class refuses this host's address)")
+        return (CLOSED_EARLY + " (on IOS: every vty line busy, or the vty access-class refuses this host's "
+                "address; a Linux sshd past its MaxStartups)")
     last = text.splitlines()[-1] if text else ""
     if not last and returncode == 255:
         return "the session ended with no answer and no exit status (nothing proves a clear)"
@@ -230,6 +231,13 @@ def flush_all(config: VipConfig, warm: bool, t0: float,
     return [flush.result or {} for flush in flushes]
 
 
+#: the start of explain()'s reason for a connection closed before SSH began, and the probe's retry of it: the time
+#: that must be left, and the random pause before the one retry (s)
+CLOSED_EARLY = "the router closed the connection before SSH began"
+RETRY_LEFT_S = 0.5
+RETRY_PAUSE_S = (0.05, 0.3)
+
+
 def _probe_start(config: VipConfig, router: Router, via: str) -> t.Tuple[t.Optional[subprocess.Popen], str]:
     try:
         return subprocess.Popen(config.ssh_argv(router, via, router.target.show_request()), stdin=subprocess.DEVNULL,
@@ -283,6 +291,14 @@ def probe_all(config: VipConfig, warm: bool = False, bound_s: t.Optional[float] 
             until = min(deadline, started + config.flush["hedge_ms"] / 1000.0) if attempt == "warm" else deadline
             outcome = _probe_read(router, proc, until, bound_ms if until == deadline else config.flush["hedge_ms"],
                                   config.vip) if proc is not None else {"ok": False, "error": error, "entry_mac": None}
+            if not outcome["ok"] and str(outcome["error"]).startswith(CLOSED_EARLY) and \
+                    deadline - time.monotonic() > RETRY_LEFT_S:
+                # a router that turned the connection away before SSH began (its vty lines or sshd's MaxStartups
+                # full: many hosts asking at once): once more after a short random pause, within the bound
+                time.sleep(random.uniform(*RETRY_PAUSE_S))
+                proc, error = _probe_start(config, router, attempt)
+                outcome = _probe_read(router, proc, deadline, bound_ms, config.vip) if proc is not None \
+                    else {"ok": False, "error": error, "entry_mac": None}
             earlier = result["error"]
             result.update(outcome, via=attempt)
             if earlier:   # the warm attempt failed first
