@@ -51,8 +51,8 @@ lab-down:
 bench:                ## needs no CI: 600 switchovers (10 strategies x 3 router behaviours x 20), peak RSS
 	lab/run.sh bench
 
-bench-quick:          ## a few switchovers per cell: sipha-vip (c, h) beside its peers (k, p); not written to results.md
-	lab/run.sh bench --switchovers 3 --strategies c,h,k,p --memory 3 --out $(CURDIR)/lab/.state/bench-quick.md
+bench-quick:          ## a few switchovers per cell: sipha-vip (c, h) beside its peers (k, v, p); not written to results.md
+	lab/run.sh bench --switchovers 3 --strategies c,h,k,v,p --memory 3 --out $(CURDIR)/lab/.state/bench-quick.md
 
 bench-scale:          ## site.yml cold, re-run and validate.yml on labs of 1, 4 and 8 pairs
 	lab/run.sh bench-scale

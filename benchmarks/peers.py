@@ -14,6 +14,12 @@ over after its skew time ((256 - 250) x 10 cs / 256 = 0.23 cs) instead of the ma
 the skew). A tracked file or a priority change is slower: the backup only ignores a lower-priority advert and waits
 for that interval. The old master is started again as backup before the next switchover.
 
+(v) the same keepalived instance with ``use_vmac``: the VIP lives on a macvlan interface (``vrrp.51``) whose MAC is
+VRRP's virtual MAC (00:00:5e:00:01:33 for VRID 51), so the VIP's MAC never changes; a switchover only moves that MAC
+to the other host's switch port (the new master's adverts and gratuitous ARPs come from it), and routers keep a
+valid entry whether or not they honour gratuitous ARP - the field alternative to flushing them. Everything else,
+and the switchover, as (k).
+
 (p) IPaddr2, Pacemaker's resource agent (Debian's resource-agents), run standalone through its OCF environment
 (``OCF_RESKEY_ip``, ``cidr_netmask`` 32, ``nic``; ``arp_count`` 5 and ``arp_interval`` 200 ms, its defaults, sent in
 the background by its ``send_arp``): ``stop`` on the holder, and once it returned ``start`` on the other, as
@@ -58,7 +64,7 @@ WAIT_THEN_START = ("import os, socket, sys, time\n"
                    "os.execv(sys.argv[2], sys.argv[2:])\n" % SIGNAL_PORT)
 
 
-def keepalived_conf(nic, vip):
+def keepalived_conf(nic, vip, vmac=False):
     return """# benchmarks/peers.py: keepalived as a peer of sipha-vip (the benchmark's cell only)
 global_defs {
   router_id sipha_bench
@@ -74,11 +80,11 @@ vrrp_instance sipha_vip {
   virtual_router_id %d
   priority %d
   advert_int %s
-  virtual_ipaddress {
-    %s/32 dev %s
+%s  virtual_ipaddress {
+    %s/32%s
   }
 }
-""" % (nic, VRID, PRIORITY, ADVERT, vip, nic)
+""" % (nic, VRID, PRIORITY, ADVERT, "  use_vmac\n" if vmac else "", vip, "" if vmac else " dev " + nic)
 
 
 class Peer:
@@ -94,8 +100,12 @@ class Peer:
         self.data = data        # host -> data address
 
     def holds(self, host):
-        return bool(self.run(host, ["ip", "-4", "-o", "address", "show", "dev", self.nics[host], "to",
+        return bool(self.run(host, ["ip", "-4", "-o", "address", "show", "dev", self.dev(host), "to",
                                     self.vip + "/32"]).stdout.strip())
+
+    def dev(self, host):
+        """The interface the peer puts the VIP on."""
+        return self.nics[host]
 
     def wait_held(self, host, held=True, bound=10.0):
         deadline = time.monotonic() + bound
@@ -108,6 +118,7 @@ class Peer:
 
 class Keepalived(Peer):
     key = "k"
+    vmac = False
 
     def version(self, host):
         return self.run(host, ["keepalived", "--version"]).stderr.splitlines()[0].strip()
@@ -118,7 +129,7 @@ class Keepalived(Peer):
     def setup(self, holder, other):
         for host in (holder, other):
             self.run(host, ["sh", "-c", "cat >/etc/keepalived/keepalived.conf"],
-                     input=keepalived_conf(self.nics[host], self.vip))
+                     input=keepalived_conf(self.nics[host], self.vip, self.vmac))
         self.start(holder)              # first up: it becomes master (nobody adverts) and takes the VIP
         self.wait_held(holder)
         self.start(other)
@@ -139,6 +150,23 @@ class Keepalived(Peer):
         for host in hosts:
             self.run(host, ["systemctl", "stop", "keepalived.service"], check=False)
             self.run(host, ["rm", "-f", "/etc/keepalived/keepalived.conf"], check=False)
+
+
+class KeepalivedVmac(Keepalived):
+    key = "v"
+    vmac = True
+
+    def dev(self, host):
+        return "vrrp.%d" % VRID         # keepalived's default name for the instance's macvlan interface
+
+    def holds(self, host):
+        link = self.run(host, ["ip", "-o", "link", "show", "dev", self.dev(host)], check=False)
+        return link.returncode == 0 and super().holds(host)
+
+    def teardown(self, hosts):
+        super().teardown(hosts)
+        for host in hosts:              # keepalived removes it on a clean stop; make sure before sipha-vip is back
+            self.run(host, ["ip", "link", "del", "dev", self.dev(host)], check=False)
 
 
 class IPaddr2(Peer):
@@ -174,13 +202,15 @@ class IPaddr2(Peer):
             self.run(host, self.agent(host, "stop"), check=False)
 
 
-PEERS = {"k": Keepalived, "p": IPaddr2}
+PEERS = {"k": Keepalived, "v": KeepalivedVmac, "p": IPaddr2}
 #: what results.md says of each peer's configuration and switchover
 SUMMARY = {
     "k": "One VRRPv3 instance (VRID %d) on each SIP host's SIP NIC, both BACKUP with priority %d and nopreempt, "
          "advert_int %s s, vrrp_garp_master_repeat 5, vrrp_garp_master_delay 1, vrrp_garp_master_refresh 30; the "
          "switchover is SIGTERM to the master's keepalived (a priority-0 advert: the backup takes over after its skew "
          "time, not the master-down interval); the old master is started again as backup." % (VRID, PRIORITY, ADVERT),
+    "v": "The instance of (k) with use_vmac: the VIP on the macvlan interface vrrp.%d with VRRP's virtual MAC "
+         "00:00:5e:00:01:%02x, so routers never need to learn a new MAC; switched over as (k)." % (VRID, VRID),
     "p": "IPaddr2 run standalone through its OCF environment (ip, cidr_netmask 32, nic; arp_count 5, arp_interval "
          "200 ms, its defaults, sent in the background): stop on the holder, then start on the other once stop "
          "returned (the old host tells the new one by a UDP datagram, as the cluster layer would).",

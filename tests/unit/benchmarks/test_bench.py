@@ -42,6 +42,11 @@ def test_peer_configs_and_summaries():
                  "advert_int 0.1", "vrrp_garp_master_repeat 5", "vrrp_garp_master_delay 1",
                  "vrrp_garp_master_refresh 30", "198.18.1.10/32 dev eth0"):
         assert line in conf
+    assert "use_vmac" not in conf
+    # the virtual MAC variant: the VIP on keepalived's macvlan interface, not pinned to the SIP NIC
+    vmac = bench.peers.keepalived_conf("eth0", "198.18.1.10", vmac=True)
+    assert "  use_vmac\n" in vmac and "    198.18.1.10/32\n" in vmac and "dev eth0\n" not in vmac
+    assert bench.peers.KeepalivedVmac(None, None, "198.18.1.10", {"sip-a": "eth0"}, {}).dev("sip-a") == "vrrp.51"
     assert set(bench.PEER_STRATEGIES) == set(bench.peers.PEERS) == set(bench.peers.SUMMARY)
     assert all(key in bench.STRATEGIES for key in bench.PEER_STRATEGIES)
     # the stop's script is the shape bench gives it: its exec instant first, then when stop returned
