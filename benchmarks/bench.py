@@ -18,9 +18,9 @@ not recovered within --cap seconds is counted as "> cap" and healed with a full 
 
 Strategies: a VIP moved only; b one gratuitous ARP (the vendor sample); d router flush, fresh SSH only;
 e router flush, warm SSH only; g directed ARP only; c sipha-vip as shipped; k keepalived, v keepalived with a virtual
-MAC and p Pacemaker's IPaddr2, the peers a network team would pick instead (benchmarks/peers.py: how each is configured and switched); n the same without its fast path
-(for comparison, only when asked for: --strategies n); s sipha-vip as shipped, run as the management layer's
-agent runs it in production: as its non-root account (lca in the lab), through the role's sudo rule, with
+MAC and p Pacemaker's IPaddr2, the peers a network team would pick instead (benchmarks/peers.py: how each is
+configured and switched); n the same without its fast path (for comparison, only when asked for: --strategies n);
+s sipha-vip as shipped, run as the management layer's agent runs it in production: as its non-root account (lca in the lab), through the role's sudo rule, with
 exactly the command the role publishes without the helper (`/usr/bin/sudo -n /usr/local/sbin/sipha-vip up`);
 h the same account through the standby helper's client, the command the role publishes with it
 (`/usr/local/sbin/sipha-vip-agent up`: no sudo, no interpreter start-up when the helper answers). s and h need
@@ -101,8 +101,8 @@ def lab(*argv):
     done = subprocess.run([os.path.join(ROOT, "lab", "lab.sh")] + list(argv), capture_output=True, text=True,
                           timeout=300, check=False)
     if done.returncode != 0:
-        raise RuntimeError("lab/lab.sh %s: exit %d: %s" % (" ".join(argv), done.returncode,
-                                                          " | ".join(done.stderr.strip().splitlines()[-3:])))
+        tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+        raise RuntimeError("lab/lab.sh %s: exit %d: %s" % (" ".join(argv), done.returncode, tail))
 
 
 def holder():
