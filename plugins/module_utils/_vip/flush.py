@@ -41,6 +41,12 @@ __all__ = ["MASTERS_LOCK", "RouterFlush", "close_masters", "end_sessions", "ensu
 #: so an up or down never waits for a router that does not answer.
 MASTERS_LOCK = "masters.lock"
 
+#: the start of explain()'s reason for a connection closed before SSH began, and the probe's retry of it: the time
+#: that must be left, and the random pause before the one retry (s)
+CLOSED_EARLY = "the router closed the connection before SSH began"
+RETRY_LEFT_S = 0.5
+RETRY_PAUSE_S = (0.05, 0.3)
+
 
 def explain(returncode: t.Optional[int], stderr: str) -> str:
     """A short reason for a failed ssh run, in the words a network engineer searches for."""
@@ -231,19 +237,14 @@ def flush_all(config: VipConfig, warm: bool, t0: float,
     return [flush.result or {} for flush in flushes]
 
 
-#: the start of explain()'s reason for a connection closed before SSH began, and the probe's retry of it: the time
-#: that must be left, and the random pause before the one retry (s)
-CLOSED_EARLY = "the router closed the connection before SSH began"
-RETRY_LEFT_S = 0.5
-RETRY_PAUSE_S = (0.05, 0.3)
-
-
-def _probe_start(config: VipConfig, router: Router, via: str) -> t.Tuple[t.Optional[subprocess.Popen], str]:
+def _probe(config: VipConfig, router: Router, via: str, deadline: float, bound_ms: int) -> t.Dict[str, t.Any]:
+    """One request over ``via`` (warm or fresh), read until ``deadline``: ``ok``, ``error``, ``entry_mac``."""
     try:
-        return subprocess.Popen(config.ssh_argv(router, via, router.target.show_request()), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True), ""
+        proc = subprocess.Popen(config.ssh_argv(router, via, router.target.show_request()), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
     except OSError as error:
-        return None, "cannot run ssh: %s" % error.strerror
+        return {"ok": False, "error": "cannot run ssh: %s" % error.strerror, "entry_mac": None}
+    return _probe_read(router, proc, deadline, bound_ms, config.vip)
 
 
 def _probe_read(router: Router, proc: subprocess.Popen, deadline: float, bound_ms: int,
@@ -286,19 +287,16 @@ def probe_all(config: VipConfig, warm: bool = False, bound_s: t.Optional[float] 
         result: t.Dict[str, t.Any] = {"name": router.name, "address": router.address, "vendor": router.target.vendor,
                                       "ok": False, "error": None, "entry_mac": None, "via": via}
         for attempt in (via, "fresh") if via == "warm" else (via,):
-            proc, error = _probe_start(config, router, attempt)
             # a warm connection answers in milliseconds: one silent for hedge_ms is dead, the rest goes fresh
             until = min(deadline, started + config.flush["hedge_ms"] / 1000.0) if attempt == "warm" else deadline
-            outcome = _probe_read(router, proc, until, bound_ms if until == deadline else config.flush["hedge_ms"],
-                                  config.vip) if proc is not None else {"ok": False, "error": error, "entry_mac": None}
+            outcome = _probe(config, router, attempt, until,
+                             bound_ms if until == deadline else config.flush["hedge_ms"])
             if not outcome["ok"] and str(outcome["error"]).startswith(CLOSED_EARLY) and \
                     deadline - time.monotonic() > RETRY_LEFT_S:
                 # a router that turned the connection away before SSH began (its vty lines or sshd's MaxStartups
                 # full: many hosts asking at once): once more after a short random pause, within the bound
                 time.sleep(random.uniform(*RETRY_PAUSE_S))
-                proc, error = _probe_start(config, router, attempt)
-                outcome = _probe_read(router, proc, deadline, bound_ms, config.vip) if proc is not None \
-                    else {"ok": False, "error": error, "entry_mac": None}
+                outcome = _probe(config, router, attempt, deadline, bound_ms)
             earlier = result["error"]
             result.update(outcome, via=attempt)
             if earlier:   # the warm attempt failed first

@@ -728,3 +728,15 @@ def test_probe_goes_warm_and_falls_back_fresh_within_its_bound(tmp_path, fake_ss
     assert not result["r4"]["ok"] and result["r4"]["error"].count("host key verification failed") == 2
     calls = [json.loads(line) for line in fake_ssh.read_text().splitlines()]
     assert all(call[-1] == "show 198.51.100.10" and "StrictHostKeyChecking=yes" in call for call in calls), calls
+
+
+def test_probe_tries_once_more_a_router_that_closed_before_ssh_began(tmp_path, fake_ssh):
+    """Every vty line (or sshd's MaxStartups) busy for a moment: one more login after a short pause answers; a
+    router that keeps turning logins away is tried exactly twice and named for it."""
+    config = flush_config(tmp_path, ["198.51.100.7", "198.51.100.8", "198.51.100.4"])
+    result = {r["name"]: r for r in vf.probe_all(config)}
+    assert result["r7"]["ok"] and result["r7"]["error"] is None
+    assert not result["r8"]["ok"] and result["r8"]["error"].startswith(vf.CLOSED_EARLY), result["r8"]
+    assert not result["r4"]["ok"] and "host key verification failed" in result["r4"]["error"]
+    addresses = [json.loads(line)[-2] for line in fake_ssh.read_text().splitlines()]
+    assert sorted(addresses) == ["198.51.100.4", "198.51.100.7", "198.51.100.7", "198.51.100.8", "198.51.100.8"]
