@@ -202,6 +202,12 @@ def switchover(old, new, flags, warm, client_ips, cap, agent=None):
             "flush_ms": [r.get("done_ms") for r in record.get("routers", []) if r.get("ok")]}
 
 
+def forget_vip():
+    """Both routers' entries for the VIP flushed by hand, as an operator would (a stopped router is skipped)."""
+    for router in ("r1", "r2"):
+        x(router, "ip", "neigh", "flush", "to", VIP, check=False)
+
+
 def peer_switchover(peer, old, new, client_ips, cap):
     """A peer's switchover: its command(s) on the old and new holder (benchmarks/peers.py); outage from the exec of
     the one that starts it. Not recovered within the cap (routers that ignore gratuitous ARP): healed by flushing
@@ -229,8 +235,7 @@ def peer_switchover(peer, old, new, client_ips, cap):
     recovered = wait_answers(new, client_ips, exec_at, cap)
     peer.after(old, new)
     if not recovered:
-        for router in ("r1", "r2"):
-            x(router, "ip", "neigh", "flush", "to", VIP, check=False)
+        forget_vip()
         if not wait_answers(new, client_ips, time.time(), 30):
             raise RuntimeError("the lab did not recover after the routers' entries were flushed")
     return {"new": new, "start": exec_at, "t0": exec_at, "recovered": recovered,
@@ -257,8 +262,7 @@ def peer_cell(key, current):
     peer.setup(current, other)
     # once, as an operator moving the VIP to another tool would: the routers forget the MAC sipha-vip's VIP had
     # (a peer with a virtual MAC is otherwise judged on entries learnt before it ran)
-    for router in ("r1", "r2"):
-        x(router, "ip", "neigh", "flush", "to", VIP, check=False)
+    forget_vip()
     return peer
 
 

@@ -100,8 +100,10 @@ class Peer:
         self.data = data        # host -> data address
 
     def holds(self, host):
+        """The VIP is on the peer's interface (one that does not exist, as keepalived's vrrp.51 once stopped,
+        holds nothing)."""
         return bool(self.run(host, ["ip", "-4", "-o", "address", "show", "dev", self.dev(host), "to",
-                                    self.vip + "/32"]).stdout.strip())
+                                    self.vip + "/32"], check=False).stdout.strip())
 
     def dev(self, host):
         """The interface the peer puts the VIP on."""
@@ -158,10 +160,6 @@ class KeepalivedVmac(Keepalived):
 
     def dev(self, host):
         return "vrrp.%d" % VRID         # keepalived's default name for the instance's macvlan interface
-
-    def holds(self, host):
-        link = self.run(host, ["ip", "-o", "link", "show", "dev", self.dev(host)], check=False)
-        return link.returncode == 0 and super().holds(host)
 
     def teardown(self, hosts):
         super().teardown(hosts)

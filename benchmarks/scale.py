@@ -131,13 +131,12 @@ def lines_of(rows, forks):
            "(cold / re-run / validate) | CPU s, controller / lab (cold; re-run) | cold / one pair's cold |",
            "|---|---|---|---|---|---|---|---|"]
     for row in rows:
-        out.append("| %d (%d) | %.1f s (changed=%d) | %.1f s | %d %% | %.1f s | %.0f / %.0f / %.0f MB | %s / %s; %s / %s "
-                   "| %.2f |" % (
-                       row["pairs"], row["hosts"], row["cold"]["s"], row["cold"]["changed"], row["rerun"]["s"],
-                       round(100 * row["rerun"]["s"] / row["cold"]["s"]), row["validate"]["s"], row["cold"]["peak_mb"],
-                       row["rerun"]["peak_mb"], row["validate"]["peak_mb"], row["cold"].get("controller_cpu_s", "-"),
-                       row["cold"].get("lab_cpu_s", "-"), row["rerun"].get("controller_cpu_s", "-"),
-                       row["rerun"].get("lab_cpu_s", "-"), row["cold"]["s"] / base))
+        cpu = "; ".join("%s / %s" % (row[run].get("controller_cpu_s", "-"), row[run].get("lab_cpu_s", "-"))
+                        for run in ("cold", "rerun"))      # "-": a row recorded before the CPU was
+        out.append("| %d (%d) | %.1f s (changed=%d) | %.1f s | %d %% | %.1f s | %.0f / %.0f / %.0f MB | %s | %.2f |" % (
+            row["pairs"], row["hosts"], row["cold"]["s"], row["cold"]["changed"], row["rerun"]["s"],
+            round(100 * row["rerun"]["s"] / row["cold"]["s"]), row["validate"]["s"], row["cold"]["peak_mb"],
+            row["rerun"]["peak_mb"], row["validate"]["peak_mb"], cpu, row["cold"]["s"] / base))
     last = rows[-1]
     reruns = ", ".join("%d pair%s %d %%" % (r["pairs"], "" if r["pairs"] == 1 else "s",
                                             round(100 * r["rerun"]["s"] / r["cold"]["s"])) for r in rows)

@@ -329,7 +329,7 @@ operator() {  # container: sshd, and the account the controller logs in with (ke
 }
 
 announce() {  # container address bridge-address: one ping, so the controller's ARP entry holds this container's MAC
-  local out  # one answer within 5 s (a container just restarted may miss the first request)
+  local out  # one answer within 5 s; when none comes, what ping said
   out=$(x "$1" ping -c 1 -w 5 -i 0.2 -I "$2" "$3" 2>&1) \
     || die "$1 cannot reach the controller at $3 from $2: $(printf '%s' "$out" | tail -n 2 | tr '\n' ' ')"
 }

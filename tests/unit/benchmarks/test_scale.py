@@ -43,3 +43,18 @@ def test_the_table_judges_both_goals():
     assert any("8 pairs cold ≤ 2× one pair's cold: 1.95× (met)" in line and "(met)." in line for line in lines)
     lines = scale.lines_of([row(1, 20.0, 10.0), row(8, 45.0, 11.0)], 20)
     assert any("2.25× (NOT met)" in line and "1 pair 50 %" in line and "(NOT met)." in line for line in lines)
+
+
+def test_the_table_shows_each_runs_cpu_seconds():
+    measured = row(1, 20.0, 5.0)
+    measured["cold"].update(controller_cpu_s=12.3, lab_cpu_s=16.4)
+    measured["rerun"].update(controller_cpu_s=9.2, lab_cpu_s=10.0)
+    assert "| 1 (2) | 20.0 s (changed=30) | 5.0 s | 25 % | 5.0 s | 100 / 90 / 80 MB | 12.3 / 16.4; 9.2 / 10.0 | 1.00 |" \
+        in scale.lines_of([measured], 20)
+
+
+def test_controller_cpu_counts_a_finished_child():
+    before = scale.controller_cpu_s()
+    subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.3\n"
+                    "while time.process_time() < end:\n    pass"], check=True)
+    assert scale.controller_cpu_s() - before >= 0.25
